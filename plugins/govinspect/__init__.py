@@ -1,0 +1,1 @@
+"""govinspect: core library."""
