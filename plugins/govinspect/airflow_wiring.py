@@ -1,0 +1,72 @@
+"""Airflow-side configuration shared by the DAG files: pools, assets and the Cosmos dbt group.
+
+Imports Airflow and Cosmos, so only DAG files import this module; nothing here reads a Variable or a
+Connection or touches the metadata database (DAG files are parsed often).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from airflow.sdk import Asset
+
+from govinspect.settings import paths
+from govinspect.vocab import CONNECTORS
+
+DUCKDB_POOL = "duckdb_writer"  # one slot: DuckDB allows one writer process per file
+PLATFORM_POOLS = {c: f"platform_{c}" for c in CONNECTORS}  # see include/airflow/pools.json
+
+
+def raw_landing_asset() -> Asset:
+    return Asset(name="govinspect_raw_landing", uri=f"file://{paths().raw}")
+
+
+def probes_asset() -> Asset:
+    return Asset(name="govinspect_probes", uri=f"file://{paths().raw}/probes")
+
+
+def notice_asset() -> Asset:
+    return Asset(name="govinspect_notice", uri=f"file://{paths().output}")
+
+
+def dbt_manifest() -> Path:
+    return paths().dbt_project / "target" / "manifest.json"
+
+
+def dbt_group_configs(ctx_task_id: str) -> dict:
+    """Keyword arguments of the Cosmos ``DbtTaskGroup``: rendered from the manifest (no ``dbt ls`` at parse
+    time), one ``dbt build`` subprocess per model in the one-slot DuckDB pool, vars from the run's context."""
+    from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig  # noqa: PLC0415
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior  # noqa: PLC0415
+
+    project = paths().dbt_project
+    manifest = dbt_manifest()
+    if not manifest.exists():
+        raise FileNotFoundError(
+            f"dbt manifest not found at {manifest}: run 'make setup' (it runs 'dbt parse') before loading the DAGs"
+        )
+    ctx = f"ti.xcom_pull(task_ids='{ctx_task_id}')"
+    dbt_vars = {
+        "raw_root": str(paths().raw),
+        "quarter": "{{ " + ctx + "['quarter'] }}",
+        "run_slug": "{{ " + ctx + "['run_slug'] }}",
+        "monitoring_date": "{{ " + ctx + "['monitoring_date'] }}",
+        "rules_profile": "{{ " + ctx + "['rules_profile'] }}",
+    }
+    return {
+        "project_config": ProjectConfig(
+            dbt_project_path=project, manifest_path=manifest, project_name="govinspect", install_dbt_deps=False,
+        ),
+        "profile_config": ProfileConfig(
+            profile_name="govinspect", target_name="dev", profiles_yml_filepath=project / "profiles.yml",
+        ),
+        "execution_config": ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.SUBPROCESS,
+            dbt_executable_path=str(Path(sys.executable).parent / "dbt"),
+        ),
+        "render_config": RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
+        "operator_args": {"vars": dbt_vars, "pool": DUCKDB_POOL},
+        "default_args": {"retries": 2},
+    }

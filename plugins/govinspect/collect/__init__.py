@@ -1,0 +1,1 @@
+"""Collection: HTTP fetching, decoding, list-page extraction, probes and per-site collection."""

@@ -1,0 +1,152 @@
+"""Extract the items (title, URL, date, pinned) of a column list page.
+
+Works on the shapes of the CMS families in ``shared/reference/sources-in-the-wild.md`` and on generic
+``ul/li`` and table lists: Hanweb's ``<datastore>`` CDATA records and ``dataproxy.jsp`` XML are unwrapped
+first; then the list container with the most dated entries is taken as the column's list (navigation
+menus have links but no dates).
+
+Rules that matter for the indicators:
+- the full title comes from the ``title`` attribute when the link text is truncated;
+- a date comes from the item's own text, then the title text, then the article URL; an item with no date
+  stays undated (``date=None``), which the indicators count as "not updated";
+- pinned (置顶) items are flagged; the newest date of a column is the maximum over its items
+  (:func:`newest_date`), never the first item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from urllib.parse import urljoin
+
+from lxml import etree, html
+
+from govinspect.collect.dates import FoundDate, date_in_text, date_in_url
+
+_CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_PINNED_HINT = re.compile(r"置顶|\btop\b|\bzd\b|istop|is-top|sticky", re.I)
+_TRUNCATED = ("…", "...", "..")
+_MIN_TITLE = 2
+
+
+@dataclass(frozen=True)
+class ListItem:
+    title: str
+    url: str
+    date: date | None
+    date_text: str | None
+    date_source: str | None
+    pinned: bool
+
+    def as_json(self) -> dict:
+        d = asdict(self)
+        d["date"] = self.date.isoformat() if self.date else None
+        return d
+
+
+def _records_html(text: str) -> str | None:
+    """Hanweb jcms: the list lives in CDATA records (inline ``<datastore>`` or ``dataproxy.jsp`` XML)."""
+    records = _CDATA_RECORD.findall(text)
+    if not records:
+        return None
+    return "<ul class=\"datastore\">" + "".join(records) + "</ul>"
+
+
+def _title_of(a: html.HtmlElement) -> str:
+    text = " ".join(a.text_content().split())
+    attr = " ".join((a.get("title") or "").split())
+    if attr and (not text or text.endswith(_TRUNCATED) or len(attr) > len(text)):
+        return attr
+    return text or attr
+
+
+def _pinned(el: html.HtmlElement) -> bool:
+    hints = " ".join(
+        [el.get("class") or "", el.get("id") or ""]
+        + [(x.get("class") or "") + " " + (x.get("alt") or "") for x in el.iter() if isinstance(x.tag, str)]
+    )
+    text = el.text_content()
+    return bool(_PINNED_HINT.search(hints)) or "[置顶]" in text or "【置顶】" in text or text.strip().startswith("置顶")
+
+
+def _text_outside(el: html.HtmlElement, a: html.HtmlElement) -> str:
+    """The entry's text without the link's own text (the link's tail is outside it)."""
+    parts: list[str] = []
+
+    def walk(node: html.HtmlElement) -> None:
+        if node is not a:
+            if isinstance(node.tag, str) and node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+
+    walk(el)
+    return " ".join(parts)
+
+
+def _item_date(el: html.HtmlElement, a: html.HtmlElement, title: str, url: str, as_of: date | None) -> FoundDate | None:
+    # 1. the entry's own text outside the link: <span>2024-09-12</span>, <td>[2024-09-12]</td>
+    if found := date_in_text(_text_outside(el, a), as_of):
+        return found
+    # 2. the title text: "标题（2024-12-04）"
+    if found := date_in_text(title, None):
+        return FoundDate(found.value, found.text, "title")
+    # 3. the article URL
+    return date_in_url(url)
+
+
+def _entries(root: html.HtmlElement) -> list[tuple[html.HtmlElement, list[html.HtmlElement]]]:
+    """Candidate list containers and their entries (li children, or table rows)."""
+    groups = []
+    for container in root.iter("ul", "ol", "tbody", "table", "dl", "div"):
+        if container.tag in ("ul", "ol"):
+            entries = [c for c in container if c.tag == "li"]
+        elif container.tag in ("tbody", "table"):
+            entries = [c for c in container if c.tag == "tr"]
+        elif container.tag == "dl":
+            entries = [c for c in container if c.tag == "dd"]
+        else:  # div lists: direct child divs/ps each holding one link
+            entries = [c for c in container if c.tag in ("div", "p") and len(c.findall(".//a")) == 1]
+        entries = [e for e in entries if e.find(".//a[@href]") is not None]
+        if entries:
+            groups.append((container, entries))
+    return groups
+
+
+def extract_items(page: str, base_url: str, as_of: date | None = None) -> list[ListItem]:
+    """Items of one list page. ``as_of`` (the monitoring point) lets year-less dates be read."""
+    source = _records_html(page) or page
+    try:
+        root = html.fromstring(source)
+    except (etree.ParserError, ValueError):
+        return []
+    best: list[ListItem] = []
+    best_key = (0, 0)
+    for _container, entries in _entries(root):
+        items: list[ListItem] = []
+        for el in entries:
+            a = max(el.findall(".//a[@href]"), key=lambda x: len(_title_of(x)))
+            href = (a.get("href") or "").strip()
+            title = _title_of(a)
+            if not href or href.startswith(("javascript:", "#", "mailto:")) or len(title) < _MIN_TITLE:
+                continue
+            url = urljoin(base_url, href)
+            found = _item_date(el, a, title, url, as_of)
+            if found and as_of and found.value > as_of and found.source == "url_month":
+                found = None
+            items.append(ListItem(title, url, found.value if found else None, found.text if found else None,
+                                  found.source if found else None, _pinned(el)))
+        dated = sum(1 for i in items if i.date)
+        key = (dated, len(items))
+        if key > best_key:
+            best, best_key = items, key
+    return best
+
+
+def newest_date(items: list[ListItem], as_of: date | None = None) -> date | None:
+    """The newest item date (pinned items included: their date is real), ignoring dates after ``as_of``."""
+    dates = [i.date for i in items if i.date and (as_of is None or i.date <= as_of)]
+    return max(dates) if dates else None

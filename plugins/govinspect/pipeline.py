@@ -1,0 +1,144 @@
+"""The steps of a quarterly run, as plain functions: the DAG files only wire them together.
+
+Every function takes and returns JSON-serialisable values (they travel as XCom between Airflow tasks) and
+can be called without Airflow, which is how the tests and the CLI use them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+
+from govinspect import landing
+from govinspect.collect.http import Fetcher, FetchPolicy
+from govinspect.collect.probe import probe_sites
+from govinspect.collect.site import collect_site
+from govinspect.inventory import Inventory, load_inventory
+from govinspect.platforms.base import AccountResult, status_row
+from govinspect.platforms.registry import MissingEndpoint, connector_for, endpoint_from_connection
+from govinspect.run import TZ, RunContext, resolve_run
+from govinspect.settings import paths
+
+log = logging.getLogger(__name__)
+
+ACCOUNT_BATCH_SIZE = 25
+POST_WINDOW_DAYS = 100  # the 3-month 断更 window plus the gap before its first post
+SITE_POLICY = FetchPolicy(total_timeout=30.0, per_host=2, global_limit=8)
+PLATFORM_POLICY = FetchPolicy(total_timeout=30.0, per_host=2, global_limit=4)
+
+
+def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) -> dict:
+    """Validate params and inventory and land the inventory snapshot; return the run context.
+
+    Raises ``RunParamError`` or ``InventoryError`` (with file, row and field) before anything is collected.
+    """
+    ctx = resolve_run(params, run_id, run_after)
+    inventory = load_inventory(ctx.inventory)
+    _land_inventory(inventory, ctx)
+    log.info(
+        "run %s: quarter %s, monitoring point %s, profile %s; %d sites, %d columns, %d accounts (%s), roster %d",
+        ctx.run_id, ctx.quarter, ctx.monitoring_date, ctx.rules_profile, len(inventory.websites),
+        len(inventory.columns), len(inventory.accounts), dict(Counter(a.connector for a in inventory.accounts)),
+        len(inventory.roster),
+    )
+    return ctx.to_dict()
+
+
+def _snapshot(entity: str, run: RunContext) -> list[dict]:
+    rows = landing.read_run(f"inventory_{entity}", run.quarter, run.run_id).to_pylist()
+    for row in rows:
+        for key in ("run_id", "quarter"):
+            row.pop(key, None)
+    return sorted(rows, key=lambda r: r["inventory_order"])
+
+
+def plan_sites(ctx: dict) -> list[dict]:
+    """One unit of work per site (the site and its columns), from the run's inventory snapshot."""
+    run = RunContext.from_dict(ctx)
+    columns = _snapshot("columns", run)
+    return [{"site": w, "columns": [c for c in columns if c["site_id"] == w["site_id"]]}
+            for w in _snapshot("websites", run)]
+
+
+def plan_accounts(ctx: dict, connector: str) -> list[list[dict]]:
+    """Batches of at most ``ACCOUNT_BATCH_SIZE`` accounts of one platform connector."""
+    mine = [a for a in _snapshot("accounts", RunContext.from_dict(ctx)) if a["connector"] == connector]
+    return [mine[i:i + ACCOUNT_BATCH_SIZE] for i in range(0, len(mine), ACCOUNT_BATCH_SIZE)]
+
+
+def _land_inventory(inventory: Inventory, ctx: RunContext) -> None:
+    for entity, rows in inventory.records().items():
+        landing.land(f"inventory_{entity}", rows, quarter=ctx.quarter, run_id=ctx.run_id, part="inventory")
+
+
+def collect_website(work: dict, ctx: dict) -> dict:
+    """Collect one site (home page, column list pages) and land its pages and items."""
+    run = RunContext.from_dict(ctx)
+    site = work["site"]
+
+    async def _go():
+        async with Fetcher(SITE_POLICY) as fetcher:
+            return await collect_site(site, work["columns"], run.monitoring_date, fetcher)
+
+    result = asyncio.run(_go())
+    landing.land("pages", result.pages, quarter=run.quarter, run_id=run.run_id, part=site["site_id"])
+    landing.land("column_items", result.items, quarter=run.quarter, run_id=run.run_id, part=site["site_id"])
+    return result.summary()
+
+
+def collect_accounts(batch: list[dict], ctx: dict) -> dict:
+    """Collect one batch of accounts of one platform; land one status row per account and its posts."""
+    run = RunContext.from_dict(ctx)
+    connector_name = batch[0]["connector"]
+    part = f"{connector_name}-{batch[0]['account_id']}"
+    since = run.monitoring_date - timedelta(days=POST_WINDOW_DAYS)
+    try:
+        connector = connector_for(endpoint_from_connection(connector_name))
+    except MissingEndpoint as exc:
+        log.error("%s: %s — %d accounts recorded as not collected", connector_name, exc, len(batch))
+        results = [AccountResult(status_row(a, None, status="unknown", outcome="not_collected", error=str(exc)))
+                   for a in batch]
+    else:
+        async def _go():
+            async with Fetcher(PLATFORM_POLICY) as fetcher:
+                return await asyncio.gather(*(connector.collect(a, since, run.monitoring_date, fetcher)
+                                              for a in batch))
+        results = asyncio.run(_go())
+    statuses = [r.status for r in results]
+    posts = [p for r in results for p in r.posts]
+    landing.land("account_statuses", statuses, quarter=run.quarter, run_id=run.run_id, part=part)
+    landing.land("posts", posts, quarter=run.quarter, run_id=run.run_id, part=part)
+    summary = {"platform": connector_name, "accounts": len(batch), "posts": len(posts),
+               "statuses": dict(Counter(s["status"] for s in statuses)),
+               "outcomes": dict(Counter(s["outcome"] for s in statuses))}
+    log.info("%s batch %s: %s", connector_name, part, summary)
+    return summary
+
+
+def finish_landing(ctx: dict) -> dict:
+    """Make sure every record type of the run has a file, and report what was landed."""
+    run = RunContext.from_dict(ctx)
+    landing.ensure_all_record_types(run.quarter, run.run_id)
+    counts = {t: landing.read_run(t, run.quarter, run.run_id).num_rows for t in landing.RUN_RECORD_TYPES}
+    log.info("landed under %s: %s", run.raw_dir, counts)
+    return counts
+
+
+def dbt_vars(ctx: dict) -> dict:
+    """The dbt ``--vars`` of a run."""
+    return {
+        "raw_root": str(paths().raw), "quarter": ctx["quarter"], "run_slug": ctx["run_slug"],
+        "monitoring_date": ctx["monitoring_date"], "rules_profile": ctx["rules_profile"],
+    }
+
+
+def probe_round(params: dict, probe_run_id: str, now: datetime | None = None) -> dict:
+    """One availability probe of every inventory site, landed as one record per site."""
+    inventory = load_inventory(resolve_run(params | {"quarter": "", "monitoring_date": ""}, probe_run_id).inventory)
+    sites = [{"site_id": w.site_id, "home_url": w.home_url} for w in inventory.websites]
+    rows = asyncio.run(probe_sites(sites, now=now))
+    day = (now or datetime.now(TZ)).astimezone(TZ).date().isoformat()
+    path = landing.land_probes(rows, probe_run_id=probe_run_id, day=day)
+    return {"sites": len(rows), "outcomes": dict(Counter(r["outcome"] for r in rows)), "file": str(path)}

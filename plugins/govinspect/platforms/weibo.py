@@ -1,0 +1,90 @@
+"""Weibo through the mobile web API: ``/api/container/getIndex`` (profile, then the posts container)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from govinspect.collect.http import Fetcher
+from govinspect.platforms.base import AccountResult, PlatformEndpoint, keep_raw, parse_json, post_row, status_row
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 60
+_CLOSED = ("注销",)
+_NOT_FOUND = ("不存在",)
+_BLOCKED = ("封", "屏蔽", "冻结", "违反")
+
+
+def status_from_message(msg: str) -> str:
+    if any(w in msg for w in _CLOSED):
+        return "closed"
+    if any(w in msg for w in _NOT_FOUND):
+        return "not_found"
+    if any(w in msg for w in _BLOCKED):
+        return "blocked"
+    return "unknown"
+
+
+def parse_created_at(value: str) -> datetime:
+    return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
+
+
+class WeiboConnector:
+    name = "weibo"
+
+    def __init__(self, endpoint: PlatformEndpoint):
+        self.endpoint = endpoint
+        self.headers = {"Cookie": endpoint.cookie} if endpoint.cookie else None
+
+    async def collect(self, account: dict, since: date, until: date, fetcher: Fetcher) -> AccountResult:
+        uid = account["platform_id"]
+        url = self.endpoint.url("/api/container/getIndex")
+        profile = await fetcher.get(url, params={"type": "uid", "value": uid}, headers=self.headers)
+        data = parse_json(profile) if profile.ok else None
+        if data is None:
+            outcome = profile.outcome if not profile.ok else "error"
+            return AccountResult(status_row(account, profile, status="unknown", outcome=outcome,
+                                            error=profile.error or "answer is not JSON"))
+        if data.get("ok") != 1:
+            msg = str(data.get("msg") or "")
+            return AccountResult(status_row(account, profile, status=status_from_message(msg), outcome="ok",
+                                            error=msg or None))
+        info = (data.get("data") or {}).get("userInfo") or {}
+        tabs = ((data.get("data") or {}).get("tabsInfo") or {}).get("tabs") or []
+        containerid = next((t.get("containerid") for t in tabs if t.get("tab_type") == "weibo"), f"107603{uid}")
+        result = AccountResult(status_row(account, profile, status="active", outcome="ok",
+                                          display_name=info.get("screen_name"), verified=info.get("verified")))
+        for page in range(1, MAX_PAGES + 1):
+            answer = await fetcher.get(url, params={"type": "uid", "value": uid, "containerid": containerid,
+                                                    "page": page}, headers=self.headers)
+            body = parse_json(answer) if answer.ok else None
+            if body is None:
+                result.status["outcome"] = answer.outcome if not answer.ok else "error"
+                result.status["error"] = f"posts page {page}: {answer.error or 'answer is not JSON'}"
+                break
+            cards = (body.get("data") or {}).get("cards") or []
+            if body.get("ok") != 1 or not cards:
+                break
+            raw = keep_raw(answer)
+            oldest_unpinned = None
+            for card in cards:
+                mblog = card.get("mblog")
+                if not mblog:
+                    continue
+                published = parse_created_at(mblog["created_at"])
+                pinned = bool(mblog.get("isTop")) or str(card.get("profile_type_id", "")).startswith("proweibotop")
+                if not pinned:
+                    oldest_unpinned = published
+                if published.date() > until or published.date() < since:
+                    continue
+                result.posts.append(post_row(
+                    account, post_id=str(mblog.get("id") or mblog.get("mid")), published_at=published,
+                    title=(mblog.get("text") or "")[:200], url=f"https://m.weibo.cn/detail/{mblog.get('id')}",
+                    pinned=pinned, is_repost="retweeted_status" in mblog, raw_sha256=raw,
+                ))
+            next_page = ((body.get("data") or {}).get("cardlistInfo") or {}).get("page")
+            if next_page in (None, 0) or (oldest_unpinned and oldest_unpinned.date() < since):
+                break
+        log.info("weibo %s: active, %d posts since %s", account["account_id"], len(result.posts), since)
+        return result

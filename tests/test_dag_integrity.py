@@ -1,0 +1,105 @@
+"""DAG integrity: every DAG imports, follows the house rules, and touches no Variable/Connection at parse time."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+DAGS = Path(__file__).resolve().parents[1] / "dags"
+EXPECTED = {"gov_inspection_quarterly", "site_availability_probe"}
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS))
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}, "\n".join(f"{k}: {v}" for k, v in dagbag.import_errors.items())
+
+
+def test_expected_dags_present(dagbag):
+    assert EXPECTED <= set(dagbag.dag_ids)
+
+
+def test_dags_have_tags_docs_schedule_and_retries(dagbag):
+    for dag_id, dag in dagbag.dags.items():
+        assert dag.tags, f"{dag_id} has no tags"
+        assert dag.doc_md and len(dag.doc_md) > 100, f"{dag_id} has no doc_md"
+        assert getattr(dag.timetable, "expression", None), f"{dag_id}: no cron schedule"
+        assert dag.catchup is False, f"{dag_id}: catchup must be off"
+        assert dag.max_active_runs == 1, f"{dag_id}: max_active_runs must be 1"
+        for t in dag.tasks:
+            assert (t.retries or 0) >= 2, f"{dag_id}.{t.task_id} has retries={t.retries}"
+            assert t.owner and t.owner != "airflow", f"{dag_id}.{t.task_id} has no owner"
+
+
+def test_quarterly_schedule_is_last_month_of_quarter_in_beijing_time(dagbag):
+    dag = dagbag.dags["gov_inspection_quarterly"]
+    assert dag.timetable.expression == "0 9 10 3,6,9,12 *"
+    assert str(dag.timetable.timezone) == "Asia/Shanghai"
+    assert set(dag.params.keys()) == {"quarter", "monitoring_date", "notice_date", "document_number",
+                                      "inventory", "rules_profile"}
+
+
+def test_probe_schedule_gives_at_least_20_probes_a_day(dagbag):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from croniter import croniter
+
+    timetable = dagbag.dags["site_availability_probe"].timetable
+    start = datetime(2024, 9, 3, tzinfo=ZoneInfo(str(timetable.timezone)))
+    it = croniter(timetable.expression, start - timedelta(microseconds=1))
+    runs = 0
+    while it.get_next(datetime) < start + timedelta(days=1):
+        runs += 1
+    assert runs >= 20
+
+
+def test_database_writers_share_the_one_slot_pool(dagbag):
+    dag = dagbag.dags["gov_inspection_quarterly"]
+    for t in dag.tasks:
+        if t.task_id.startswith("dbt.") or t.task_id in ("gx_marts_gate", "publish_notice"):
+            assert t.pool == "duckdb_writer", f"{t.task_id} opens DuckDB outside the single-writer pool"
+    for c in ("weibo", "wechat", "toutiao", "douyin"):
+        assert dag.get_task(f"collect_accounts_{c}").pool == f"platform_{c}"
+
+
+def test_pools_used_by_dags_are_declared(dagbag):
+    import json
+
+    declared = set(json.loads((DAGS.parent / "include" / "airflow" / "pools.json").read_text()))
+    used = {t.pool for dag in dagbag.dags.values() for t in dag.tasks} - {"default_pool"}
+    assert used <= declared, f"undeclared pools: {used - declared}"
+
+
+_FORBIDDEN_AT_PARSE = {"Variable", "Connection", "BaseHook"}
+
+
+@pytest.mark.parametrize("path", sorted(DAGS.glob("*.py")), ids=lambda p: p.name)
+def test_no_variable_or_connection_access_at_parse_time(path):
+    """Module-level code of a DAG file must not read Variables or Connections (or import them)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names = {a.name for a in node.names}
+            assert not names & _FORBIDDEN_AT_PARSE, f"{path.name} imports {names & _FORBIDDEN_AT_PARSE}"
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            assert node.value.id not in _FORBIDDEN_AT_PARSE, f"{path.name} uses {node.value.id}.{node.attr}"
+
+
+def test_dag_files_hold_no_business_logic():
+    """DAG files wire tasks; anything longer than a call belongs in plugins/govinspect."""
+    for path in DAGS.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Name | ast.Call | ast.Attribute) for d in node.decorator_list
+            ) and node.name not in ("gov_inspection_quarterly", "site_availability_probe"):
+                body = [s for s in node.body if not isinstance(s, ast.Expr | ast.Pass)]
+                assert len(body) <= 3, f"{path.name}:{node.name} has {len(body)} statements: move logic to the library"
