@@ -1,0 +1,62 @@
+-- Newest dated item of every inventoried column as of the monitoring point.
+-- The newest date is the maximum over ALL items (pinned ones included): an old item pinned on top of the
+-- list must not hide newer ones, and the first item is never assumed to be the newest. Items dated after
+-- the monitoring point are ignored. A column with no dated item keeps a null date (counts as not updated).
+with columns as (
+    select * from {{ ref('stg_raw__columns') }}
+),
+
+items as (
+    select
+        *,
+        item_date > {{ monitoring_date() }} as is_after_monitoring
+    from {{ ref('stg_raw__column_items') }}
+),
+
+counted as (
+    select
+        column_id,
+        count(*) filter (where not coalesce(is_after_monitoring, false)) as items_listed,
+        count(*) filter (where not is_after_monitoring) as items_dated,
+        count(*) filter (where is_after_monitoring) as items_after_monitoring,
+        count(*) filter (where is_pinned) as items_pinned
+    from items
+    group by column_id
+),
+
+newest as (
+    select
+        column_id,
+        item_date as latest_item_date,
+        title as latest_item_title,
+        item_url as latest_item_url,
+        is_pinned as latest_item_is_pinned
+    from items
+    where not is_after_monitoring
+    qualify row_number() over (
+        partition by column_id order by item_date desc, is_pinned, position, item_url
+    ) = 1
+)
+
+select
+    columns.run_id,
+    columns.quarter,
+    columns.column_id,
+    columns.site_id,
+    columns.column_name,
+    columns.category,
+    columns.column_url,
+    columns.inventory_order,
+    coalesce(counted.items_listed, 0) as items_listed,
+    coalesce(counted.items_dated, 0) as items_dated,
+    coalesce(counted.items_after_monitoring, 0) as items_after_monitoring,
+    coalesce(counted.items_pinned, 0) as items_pinned,
+    newest.latest_item_date,
+    newest.latest_item_title,
+    newest.latest_item_url,
+    newest.latest_item_is_pinned,
+    date_diff('day', newest.latest_item_date, {{ monitoring_date() }}) as days_since_latest,
+    newest.latest_item_date is null as has_no_dated_item
+from columns
+left join counted on counted.column_id = columns.column_id
+left join newest on newest.column_id = columns.column_id

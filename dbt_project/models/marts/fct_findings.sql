@@ -1,0 +1,49 @@
+-- One row per finding (问题): a rule of the selected profile broken by one object (site, column, account)
+-- in this quarter's run, with the final Chinese wording, evidence and where it goes in the notice.
+with findings as (
+    select * from {{ ref('int_findings_unioned') }}
+),
+
+rules as (
+    select * from {{ ref('int_rules_selected') }}
+),
+
+sites as (
+    select * from {{ ref('stg_raw__websites') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_raw__accounts') }}
+)
+
+select
+    md5({{ quarter() }} || '|' || findings.rule_id || '|' || findings.object_id) as finding_id,
+    {{ quarter() }} as quarter,
+    coalesce(sites.run_id, accounts.run_id) as run_id,
+    rules.rules_profile,
+    findings.rule_id,
+    rules.indicator,
+    rules.severity,
+    findings.object_type,
+    findings.object_id,
+    findings.site_id,
+    findings.column_id,
+    findings.account_id,
+    coalesce(sites.unit, accounts.unit) as unit,
+    coalesce(sites.level, accounts.level) as level,
+    case when findings.object_type = 'account' then accounts.account_name else sites.site_name end as object_name,
+    accounts.platform,
+    findings.category,
+    replace(rules.problem_wording, '{category}', coalesce(findings.category, '')) as problem,
+    findings.evidence,
+    findings.evidence_url,
+    findings.evidence_date,
+    rules.annex,
+    rules.notice_paragraph,
+    rules.notice_phrase,
+    rules.notice_order,
+    coalesce(sites.inventory_order, accounts.inventory_order) as inventory_order
+from findings
+inner join rules on rules.rule_id = findings.rule_id
+left join sites on sites.site_id = findings.site_id
+left join accounts on accounts.account_id = findings.account_id

@@ -1,0 +1,283 @@
+"""The dbt project end to end: a tiny raw landing, ``dbt build``, then the marts the notice reads.
+
+Planted (monitoring point 2024-09-10, quarter 2024Q3):
+
+websites
+  S01 州    要闻 fresh (5 d), 动态 fresh under an old pinned item on top        -> nothing
+  S02 部门  要闻 20 d old (an item dated after the monitoring point is ignored),
+            人事 stale (not a 要闻/动态 column)                                 -> 要闻 stale
+  S03 县    要闻 only undated items, 动态 exactly 14 d                          -> 要闻 stale
+  S04 县    动态 15 d, 要闻 13 d, a second 要闻 column with no item at all       -> 要闻 + 动态 stale
+  S05 部门  要闻 71 d, 动态 undated, 通知公告 253 d / 193 d, 政策文件 284 d       -> 要闻 + 动态 stale
+            (national_2019: 5 stale columns counted together -> veto)
+accounts
+  A01 recent post; A02 latest non-pinned 21 d (a pinned post 1 d old is ignored); A03 exactly 14 d
+  (+ a post after the monitoring point); A04 no post at all; A05 closed, roster has only a 正常 entry
+  and a 注销 filing of the same id on another platform; A06 closed with a 注销 filing; A07 15 d.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from govinspect.landing import RUN_RECORD_TYPES, land, slug
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "dbt_project"
+DBT = REPO / ".venv" / "bin" / "dbt"
+
+QUARTER = "2024Q3"
+RUN_ID = "manual__2024-09-10T00:00:00+00:00"
+MONITORING = dt.date(2024, 9, 10)
+UTC = dt.UTC
+
+
+def days_before(n: int) -> dt.date:
+    return MONITORING - dt.timedelta(days=n)
+
+
+SITES = [
+    ("S01", "甘孜州人民政府办公室", "州", "甘孜藏族自治州人民政府", 1),
+    ("S02", "州统计局", "部门", "甘孜州统计信息网", 2),
+    ("S03", "得荣县", "县", "得荣县人民政府", 3),
+    ("S04", "白玉县", "县", "白玉县人民政府", 4),
+    ("S05", "州卫生健康委", "部门", "甘孜藏族自治州卫生健康委员会", 5),
+]
+
+# column_id, site_id, name, category, items: (date or None, pinned)
+COLUMNS = [
+    ("C01", "S01", "要闻", "要闻", [(days_before(5), False), (days_before(30), False)]),
+    ("C02", "S01", "工作动态", "动态", [(dt.date(2023, 1, 1), True), (days_before(9), False)]),
+    ("C03", "S02", "统计要闻", "要闻", [(days_before(20), False), (MONITORING + dt.timedelta(days=2), False)]),
+    ("C04", "S02", "人事信息", "人事", [(dt.date(2023, 5, 1), False)]),
+    ("C05", "S03", "得荣要闻", "要闻", [(None, False), (None, False)]),
+    ("C06", "S03", "乡镇动态", "动态", [(days_before(14), False)]),
+    ("C07", "S04", "部门动态", "动态", [(days_before(15), False)]),
+    ("C08", "S04", "白玉要闻", "要闻", [(days_before(13), False)]),
+    ("C09", "S04", "图片新闻", "要闻", []),
+    ("C10", "S05", "卫健要闻", "要闻", [(dt.date(2024, 7, 1), False)]),
+    ("C11", "S05", "工作动态", "动态", [(None, False)]),
+    ("C12", "S05", "通知公告", "通知公告", [(dt.date(2024, 1, 1), False)]),
+    ("C13", "S05", "政策文件", "政策文件", [(dt.date(2023, 12, 1), False)]),
+    ("C14", "S05", "公示公告", "通知公告", [(dt.date(2024, 3, 1), False)]),
+]
+
+# account_id, unit, level, platform, name, platform_id, status, posts: (date, pinned)
+ACCOUNTS = [
+    ("A01", "州政府办公室", "州", "微信订阅号", "甘孜发布", "gh_a01", "active", [(days_before(2), False)]),
+    ("A02", "州文广旅局", "部门", "新浪微博", "微甘孜", "1000002", "active",
+     [(days_before(1), True), (days_before(21), False), (days_before(40), False)]),
+    ("A03", "州市场监管局", "部门", "今日头条", "甘孜州市场监督管理局", "t03", "active",
+     [(days_before(14), False), (MONITORING + dt.timedelta(days=5), False)]),
+    ("A04", "道孚县公安局", "县", "抖音短视频", "道孚公安", "d04", "active", []),
+    ("A05", "州广播电视台", "部门", "抖音短视频", "这就是甘孜", "d05", "closed", []),
+    ("A06", "巴塘县司法局", "县", "微信订阅号", "巴塘司法", "gh_a06", "closed", []),
+    ("A07", "巴塘县应急管理局", "县", "微信服务号", "巴塘县应急管理局", "gh_a07", "active", [(days_before(15), False)]),
+]
+
+ROSTER = [
+    # (unit, platform, name, platform_id, status)
+    ("州广播电视台", "抖音短视频", "这就是甘孜", "d05", "正常"),
+    ("州广播电视台", "今日头条", "这就是甘孜", "d05", "注销"),  # same id, other platform: not a filing for A05
+    ("巴塘县司法局", "微信订阅号", "巴塘司法", "gh_a06", "注销"),
+    ("州政府办公室", "微信订阅号", "甘孜发布", "gh_a01", "正常"),
+]
+
+CONNECTOR = {"新浪微博": "weibo", "微信订阅号": "wechat", "微信服务号": "wechat", "今日头条": "toutiao",
+             "抖音短视频": "douyin"}
+
+
+def plant(root: Path) -> None:
+    def put(record_type: str, rows: list[dict], part: str = "all") -> None:
+        land(record_type, rows, quarter=QUARTER, run_id=RUN_ID, part=part, root=root)
+
+    put("inventory_websites", [
+        {"site_id": s, "unit": u, "level": lv, "site_name": n, "home_url": f"https://{s.lower()}.gov.cn/",
+         "inventory_order": o} for s, u, lv, n, o in SITES])
+    put("inventory_columns", [
+        {"column_id": c, "site_id": s, "column_name": n, "category": cat,
+         "url": f"https://{s.lower()}.gov.cn/{c.lower()}/", "inventory_order": i}
+        for i, (c, s, n, cat, _items) in enumerate(COLUMNS, start=1)])
+    # column items, one file per site (as the collectors write them), pinned items on top of the list
+    for site_id, *_ in SITES:
+        rows = []
+        for c, s, _n, _cat, items in COLUMNS:
+            if s != site_id:
+                continue
+            for pos, (day, pinned) in enumerate(sorted(items, key=lambda it: not it[1]), start=1):
+                rows.append({"site_id": s, "column_id": c, "page_url": f"https://{s.lower()}.gov.cn/{c.lower()}/",
+                             "position": pos, "title": f"{c} item {pos}",
+                             "url": f"https://{s.lower()}.gov.cn/{c.lower()}/{pos}.html", "item_date": day,
+                             "date_text": day.isoformat() if day else None,
+                             "date_source": "list" if day else None, "pinned": pinned})
+        put("column_items", rows, part=site_id)
+    put("pages", [])  # present with zero rows, as ensure_all_record_types() leaves it
+    put("inventory_accounts", [
+        {"account_id": a, "unit": u, "level": lv, "platform": p, "connector": CONNECTOR[p], "account_name": n,
+         "platform_id": pid, "platform_alt_id": None, "inventory_order": i}
+        for i, (a, u, lv, p, n, pid, _st, _posts) in enumerate(ACCOUNTS, start=1)])
+    put("inventory_roster", [
+        {"unit": u, "platform": p, "account_name": n, "platform_id": pid, "status": st,
+         "opened_on": dt.date(2020, 1, 1), "closed_on": dt.date(2024, 6, 1) if st != "正常" else None,
+         "inventory_order": i} for i, (u, p, n, pid, st) in enumerate(ROSTER, start=1)])
+    put("account_statuses", [
+        {"account_id": a, "platform": p, "connector": CONNECTOR[p],
+         "fetched_at": dt.datetime(2024, 9, 10, 2, 0, tzinfo=UTC), "request_url": f"https://platform.example/{pid}",
+         "http_status": 200, "outcome": "ok", "status": st, "display_name": n, "verified": True}
+        for a, _u, _lv, p, n, pid, st, _posts in ACCOUNTS])
+    put("posts", [
+        {"account_id": a, "platform": p, "post_id": f"{a}-{k}",
+         "published_at": dt.datetime.combine(day, dt.time(4, 0), tzinfo=UTC), "published_on": day,
+         "title": f"{n} post {k}", "url": f"https://platform.example/{pid}/{k}", "pinned": pinned,
+         "is_repost": False, "source": "connector"}
+        for a, _u, _lv, p, n, pid, _st, posts in ACCOUNTS for k, (day, pinned) in enumerate(posts, start=1)])
+    present = {p.name for p in (root / f"quarter={QUARTER}" / f"run={slug(RUN_ID)}").iterdir()}
+    assert present == set(RUN_RECORD_TYPES)
+
+
+def dbt(tmp: Path, *args: str, profile: str = "ganzi", db: str = "warehouse.duckdb") -> None:
+    variables = {
+        "raw_root": str(tmp / "raw"),
+        "quarter": QUARTER,
+        "run_slug": slug(RUN_ID),
+        "monitoring_date": MONITORING.isoformat(),
+        "rules_profile": profile,
+    }
+    env = os.environ | {
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "GOVINSPECT_DUCKDB_PATH": str(tmp / db),
+        "GOVINSPECT_DATA_DIR": str(tmp),
+    }
+    result = subprocess.run(
+        [str(DBT), *args, "--vars", json.dumps(variables), "--project-dir", str(PROJECT),
+         "--profiles-dir", str(PROJECT), "--target-path", str(tmp / f"target-{profile}"),
+         "--log-path", str(tmp / "logs")],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("dbt")
+    plant(tmp / "raw")
+    dbt(tmp, "build")
+    return tmp
+
+
+def test_annex_websites(built: Path) -> None:
+    got = rows(built / "warehouse.duckdb",
+               "select quarter, row_no, site_id, unit, site_name, problem from mart_annex_websites order by row_no")
+    assert got == [
+        (QUARTER, 1, "S02", "州统计局", "甘孜州统计信息网", "要闻类栏目超14天未更新"),
+        (QUARTER, 2, "S03", "得荣县", "得荣县人民政府", "要闻类栏目超14天未更新"),
+        (QUARTER, 3, "S04", "白玉县", "白玉县人民政府", "要闻类栏目超14天未更新；动态类栏目超14天未更新"),
+        (QUARTER, 4, "S05", "州卫生健康委", "甘孜藏族自治州卫生健康委员会",
+         "要闻类栏目超14天未更新；动态类栏目超14天未更新"),
+    ]
+
+
+def test_annex_accounts(built: Path) -> None:
+    got = rows(built / "warehouse.duckdb", "select quarter, row_no, account_id, unit, platform, account_name, problem "
+                                           "from mart_annex_accounts order by row_no")
+    assert got == [
+        (QUARTER, 1, "A02", "州文广旅局", "新浪微博", "微甘孜", "监测时间点前两周内未更新"),
+        (QUARTER, 2, "A04", "道孚县公安局", "抖音短视频", "道孚公安", "监测时间点前两周内未更新"),
+        (QUARTER, 3, "A07", "巴塘县应急管理局", "微信服务号", "巴塘县应急管理局", "监测时间点前两周内未更新"),
+        (QUARTER, 4, "A05", "州广播电视台", "抖音短视频", "这就是甘孜", "注销未报备"),
+    ]
+
+
+def test_notice_summary(built: Path) -> None:
+    con = duckdb.connect(str(built / "warehouse.duckdb"), read_only=True)
+    try:
+        cur = con.execute("select * from mart_notice_summary")
+        summary = [dict(zip([d[0] for d in cur.description], r, strict=True)) for r in cur.fetchall()]
+    finally:
+        con.close()
+    assert len(summary) == 1
+    assert {k: summary[0][k] for k in (
+        "quarter", "websites_checked", "websites_checked_prefecture", "websites_checked_department",
+        "websites_checked_county", "websites_flagged_prefecture", "websites_flagged_department",
+        "websites_flagged_county", "accounts_checked", "accounts_flagged", "accounts_closed_unfiled")} == {
+        "quarter": QUARTER, "websites_checked": 5, "websites_checked_prefecture": 1,
+        "websites_checked_department": 2, "websites_checked_county": 2, "websites_flagged_prefecture": 0,
+        "websites_flagged_department": 2, "websites_flagged_county": 2, "accounts_checked": 6,  # A06's closure is filed: not a running account
+        "accounts_flagged": 3, "accounts_closed_unfiled": 1}
+
+
+def test_findings_and_verdicts(built: Path) -> None:
+    db = built / "warehouse.duckdb"
+    findings = rows(db, "select rule_id, object_id, evidence, evidence_date from fct_findings "
+                        "order by rule_id, object_id")
+    assert findings == [
+        ("M1_no_recent_post", "A02", "最新发文日期2024-08-20，距监测时间点21天（置顶除外）", days_before(21)),
+        ("M1_no_recent_post", "A04", "监测时间点前未采集到发文（置顶除外）", None),
+        ("M1_no_recent_post", "A07", "最新发文日期2024-08-26，距监测时间点15天（置顶除外）", days_before(15)),
+        ("M3_closed_unfiled", "A05",
+         "平台显示账号已注销或关停（状态核查于2024-09-10），报备系统无该账号的关停或注销报备记录",
+         MONITORING),
+        ("W3_column_stale", "C03", "栏目“统计要闻”最新信息日期2024-08-21，距监测时间点20天", days_before(20)),
+        ("W3_column_stale", "C05", "栏目“得荣要闻”未采集到带日期的信息", None),
+        ("W3_column_stale", "C07", "栏目“部门动态”最新信息日期2024-08-26，距监测时间点15天", days_before(15)),
+        ("W3_column_stale", "C09", "栏目“图片新闻”未采集到带日期的信息", None),
+        ("W3_column_stale", "C10", "栏目“卫健要闻”最新信息日期2024-07-01，距监测时间点71天", dt.date(2024, 7, 1)),
+        ("W3_column_stale", "C11", "栏目“工作动态”未采集到带日期的信息", None),
+    ]
+    assert rows(db, "select count(*), count(distinct finding_id) from fct_findings where quarter = "
+                    f"'{QUARTER}' and rules_profile = 'ganzi'") == [(10, 10)]
+    assert rows(db, "select site_id, findings, has_prominent_problem from mart_site_verdicts order by site_id") == [
+        ("S01", 0, False), ("S02", 1, True), ("S03", 1, True), ("S04", 2, True), ("S05", 2, True)]
+    assert rows(db, "select account_id, platform_status, last_post_on, has_prominent_problem, closed_unfiled "
+                    "from mart_account_verdicts order by account_id") == [
+        ("A01", "active", days_before(2), False, False),
+        ("A02", "active", days_before(21), True, False),
+        ("A03", "active", days_before(14), False, False),
+        ("A04", "active", None, True, False),
+        ("A05", "closed", None, False, True),
+        ("A06", "closed", None, False, False),
+        ("A07", "active", days_before(15), True, False),
+    ]
+    assert rows(db, "select notice_paragraph, notice_phrase from mart_notice_problems order by phrase_order") == [
+        (1, "栏目更新不及时"), (3, "政务新媒体更新不及时"), (3, "政务新媒体注销报备不及时")]
+
+
+def test_national_profile_counts_stale_columns_together(built: Path) -> None:
+    dbt(built, "build", "--exclude-resource-type", "unit_test", profile="national_2019", db="national.duckdb")
+    db = built / "national.duckdb"
+    assert rows(db, "select row_no, site_id, problem from mart_annex_websites") == [
+        (1, "S05", "多个栏目超期未更新")]
+    assert rows(db, "select evidence from fct_findings where rule_id = 'W3_columns_stale_total'") == [
+        ("超期未更新栏目共5个：“卫健要闻”、“工作动态”、“通知公告”、“政策文件”、“公示公告”",)]
+    # single stale columns are early warnings there, not notice material
+    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(9,)]
+    assert rows(db, "select websites_flagged_department, websites_flagged_county, accounts_flagged, "
+                    "accounts_closed_unfiled from mart_notice_summary") == [(1, 0, 3, 1)]
+
+
+def test_parse_needs_no_data(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVINSPECT_")}
+    result = subprocess.run(
+        [str(DBT), "parse", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT, env=env | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    assert "exposure.govinspect.notice" in manifest["exposures"]
