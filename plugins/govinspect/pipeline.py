@@ -35,6 +35,7 @@ def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) ->
     Raises ``RunParamError`` or ``InventoryError`` (with file, row and field) before anything is collected.
     """
     ctx = resolve_run(params, run_id, run_after)
+    notice_params(ctx.to_dict())  # a bad 发文字号 fails now, not after an hour of collection
     inventory = load_inventory(ctx.inventory)
     _land_inventory(inventory, ctx)
     log.info(
@@ -142,3 +143,41 @@ def probe_round(params: dict, probe_run_id: str, now: datetime | None = None) ->
     day = (now or datetime.now(TZ)).astimezone(TZ).date().isoformat()
     path = landing.land_probes(rows, probe_run_id=probe_run_id, day=day)
     return {"sites": len(rows), "outcomes": dict(Counter(r["outcome"] for r in rows)), "file": str(path)}
+
+
+def notice_params(ctx: dict):
+    """The notice's parameters of a run (validated: 发文字号 form, dates)."""
+    from govinspect.notice import NoticeParams  # noqa: PLC0415
+
+    return NoticeParams(quarter=ctx["quarter"], monitoring_date=ctx["monitoring_date"],
+                        notice_date=ctx["notice_date"], document_number=ctx["document_number"] or None)
+
+
+def raw_gate(ctx: dict) -> dict:
+    """Great Expectations on the run's raw landing; raises ``QualityGateFailed`` (rule ids, examples)."""
+    from govinspect.quality import check_raw  # noqa: PLC0415 - GX import is slow: only when the task runs
+
+    run = RunContext.from_dict(ctx)
+    result = check_raw(run.quarter, run.run_id, run.monitoring_date)
+    log.info("raw gate passed:\n%s", result.report())
+    return {"passed": result.passed, "expectations": len(result.rows())}
+
+
+def marts_gate(ctx: dict) -> dict:
+    """Great Expectations on the quarter's marts; raises ``QualityGateFailed`` so nothing is published."""
+    from govinspect.quality import check_marts  # noqa: PLC0415
+
+    run = RunContext.from_dict(ctx)
+    result = check_marts(paths().duckdb, run.quarter, run_id=run.run_id)
+    log.info("marts gate passed:\n%s", result.report())
+    return {"passed": result.passed, "expectations": len(result.rows())}
+
+
+def publish(ctx: dict) -> list[str]:
+    """Render the notice from the marts into ``output/<quarter>/``; return the files written."""
+    from govinspect.notice import publish as publish_notice  # noqa: PLC0415
+
+    written = publish_notice(paths().duckdb, notice_params(ctx))
+    for kind, path in written.items():
+        log.info("notice %s: %s", kind, path)
+    return [str(p) for p in written.values()]

@@ -1,0 +1,136 @@
+"""End to end on the simulated prefecture: the main job (``govinspect demo``) and the probe DAG.
+
+The quarterly DAG runs in-process with ``airflow dags test`` (as ``make demo`` does) against real HTTP
+servers on loopback, into temporary data and output folders; the notice's counts and annex rows must equal
+what the scenario planted (its ``expected`` block), which is written by hand, not computed by the pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    return os.environ | {
+        "GOVINSPECT_DATA_DIR": str(tmp / "data"),
+        "GOVINSPECT_OUTPUT_DIR": str(tmp / "output"),
+        "GOVINSPECT_DUCKDB_PATH": str(tmp / "data" / "warehouse" / "govinspect.duckdb"),
+    }
+
+
+def markdown_table(text: str, heading: str) -> list[list[str]]:
+    """Rows (without the header and rule) of the first Markdown table after ``heading``."""
+    section = text[text.index(heading):]
+    lines = [ln.strip() for ln in section.splitlines()]
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("|"))
+    rows = []
+    for ln in lines[start:]:
+        if not ln.startswith("|"):
+            break
+        rows.append([c.strip() for c in ln.strip("|").split("|")])
+    header, rule, *body = rows
+    assert set(rule[0]) <= set(":- "), rule
+    return [header, *body]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    proc = subprocess.run(
+        [sys.executable, "-m", "govinspect", "demo", "--scenario", "small", "--quarter", "2024Q3"],
+        env=_env(tmp), capture_output=True, text=True, timeout=900, cwd=ROOT,
+    )
+    log = proc.stdout + proc.stderr
+    (tmp / "demo.log").write_text(log, encoding="utf-8")
+    assert proc.returncode == 0, f"demo failed (exit {proc.returncode}); last lines:\n{log[-6000:]}"
+    return tmp, log
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    from govinspect.sandbox.scenario import load_scenario
+
+    return load_scenario("small")
+
+
+def test_demo_writes_the_notice_and_says_where(demo_run):
+    tmp, log = demo_run
+    out = tmp / "output" / "2024Q3"
+    assert (out / "notice.md").is_file() and (out / "notice.html").is_file()
+    assert str(out) in log
+
+
+def test_notice_annexes_equal_what_the_scenario_planted(demo_run, scenario):
+    tmp, _ = demo_run
+    text = (tmp / "output" / "2024Q3" / "notice.md").read_text(encoding="utf-8")
+    annex1 = markdown_table(text, "附件1")
+    assert annex1[0] == ["序号", "所属地区或单位", "网站名称", "存在问题"]
+    expected1 = [[r.unit, f"“{r.site_name}”网站", r.problem] for r in scenario.expected.annex1]
+    assert [row[1:] for row in annex1[1:]] == expected1
+    assert [row[0] for row in annex1[1:]] == [str(i) for i in range(1, len(expected1) + 1)]
+
+    annex2 = markdown_table(text, "附件2")
+    assert annex2[0] == ["序号", "单位", "平台", "账号名称", "存在问题"]
+    expected2 = [[r.unit, r.platform, r.account_name, r.problem] for r in scenario.expected.annex2]
+    assert [row[1:] for row in annex2[1:]] == expected2
+
+
+def test_notice_counts_equal_the_planted_summary(demo_run, scenario):
+    tmp, _ = demo_run
+    text = (tmp / "output" / "2024Q3" / "notice.md").read_text(encoding="utf-8")
+    s = scenario.expected.summary
+    body = text[: text.index("附件1\n") if "附件1\n" in text else len(text)]
+    assert f"{s.websites_checked_prefecture}个州政府网站" in body
+    assert f"{s.websites_checked_department}个州政府部门网站" in body
+    assert f"{s.websites_checked_county}个县级政府网站" in body
+    assert f"政务新媒体共{s.accounts_checked}个" in body
+    if s.accounts_flagged:
+        assert f"发现存在突出问题的政务新媒体{s.accounts_flagged}个" in body
+    if s.accounts_closed_unfiled:
+        assert f"注销但未报备新媒体{s.accounts_closed_unfiled}个" in body
+    assert "甘办函〔2024〕67号" in text and "2024年9月14日" in text
+
+
+def test_raw_landing_has_evidence_for_every_site_and_account(demo_run, scenario):
+    tmp, _ = demo_run
+    runs = list((tmp / "data" / "raw" / "quarter=2024Q3").glob("run=*"))
+    assert len(runs) == 1
+    pages = pq.read_table(runs[0] / "pages").to_pylist()
+    assert {p["site_id"] for p in pages} == {s.site_id for s in scenario.sites}
+    assert all(p["outcome"] == "ok" and p["content_sha256"] for p in pages)
+    evidence = tmp / "data" / "evidence"
+    assert all((evidence / p["content_sha256"][:2] / f"{p['content_sha256']}.gz").is_file() for p in pages)
+    statuses = pq.read_table(runs[0] / "account_statuses").to_pylist()
+    assert sorted(s["account_id"] for s in statuses) == sorted(a.account_id for a in scenario.accounts)
+
+
+def test_probe_dag_lands_one_record_per_site(tmp_path):
+    from govinspect.sandbox import Sandbox
+
+    env = _env(tmp_path)
+    with Sandbox(scenario="small") as sandbox:
+        conf = json.dumps({"inventory": str(sandbox.inventory_dir)})
+        proc = subprocess.run(
+            [str(Path(sys.executable).parent / "airflow"), "dags", "test", "site_availability_probe", "-c", conf],
+            env=env | sandbox.env(), capture_output=True, text=True, timeout=300, cwd=ROOT,
+        )
+        n_sites = len(sandbox.site_urls)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    files = list((tmp_path / "data" / "raw" / "probes").glob("date=*/*.parquet"))
+    assert len(files) == 1
+    rows = pq.read_table(files[0]).to_pylist()
+    assert len(rows) == n_sites and len({r["site_id"] for r in rows}) == n_sites
+    assert all(r["outcome"] == "ok" and r["elapsed_ms"] < 15_000 for r in rows)
+    assert re.match(r"date=\d{4}-\d{2}-\d{2}", files[0].parent.name)
