@@ -66,7 +66,12 @@ def dbt_group_configs(ctx_task_id: str) -> dict:
             invocation_mode=InvocationMode.SUBPROCESS,
             dbt_executable_path=str(Path(sys.executable).parent / "dbt"),
         ),
-        "render_config": RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
+        "render_config": RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.BUILD,
+            # tests that read two models (relationships) run after both, not inside the first one's build
+            should_detach_multiple_parents_tests=True,
+        ),
         "operator_args": {"vars": dbt_vars, "pool": DUCKDB_POOL},
         "default_args": {"retries": 2},
     }

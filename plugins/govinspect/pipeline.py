@@ -38,6 +38,7 @@ def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) ->
     notice_params(ctx.to_dict())  # a bad 发文字号 fails now, not after an hour of collection
     inventory = load_inventory(ctx.inventory)
     _land_inventory(inventory, ctx)
+    paths().duckdb.parent.mkdir(parents=True, exist_ok=True)  # DuckDB does not create folders
     log.info(
         "run %s: quarter %s, monitoring point %s, profile %s; %d sites, %d columns, %d accounts (%s), roster %d",
         ctx.run_id, ctx.quarter, ctx.monitoring_date, ctx.rules_profile, len(inventory.websites),
