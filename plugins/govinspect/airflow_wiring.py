@@ -18,16 +18,17 @@ DUCKDB_POOL = "duckdb_writer"  # one slot: DuckDB allows one writer process per 
 PLATFORM_POOLS = {c: f"platform_{c}" for c in CONNECTORS}  # see include/airflow/pools.json
 
 
+# Asset identities are fixed, not derived from folders: moving GOVINSPECT_DATA_DIR must not create new assets.
 def raw_landing_asset() -> Asset:
-    return Asset(name="govinspect_raw_landing", uri=f"file://{paths().raw}")
+    return Asset(name="govinspect_raw_landing", uri="govinspect://raw-landing")
 
 
 def probes_asset() -> Asset:
-    return Asset(name="govinspect_probes", uri=f"file://{paths().raw}/probes")
+    return Asset(name="govinspect_probes", uri="govinspect://probes")
 
 
 def notice_asset() -> Asset:
-    return Asset(name="govinspect_notice", uri=f"file://{paths().output}")
+    return Asset(name="govinspect_notice", uri="govinspect://notice")
 
 
 def dbt_manifest() -> Path:
