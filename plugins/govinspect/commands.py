@@ -55,6 +55,7 @@ def run_demo(args: argparse.Namespace) -> int:
     """Start the simulated prefecture, run the quarterly DAG in-process (``airflow dags test``), stop."""
     from govinspect.localenv import apply  # noqa: PLC0415
     from govinspect.sandbox import Sandbox  # noqa: PLC0415
+    from govinspect.sandbox.replay import replay_probes  # noqa: PLC0415
 
     apply()
     defaults = DEMO_DEFAULTS.get(args.quarter, {})
@@ -72,6 +73,11 @@ def run_demo(args: argparse.Namespace) -> int:
         env = os.environ | sandbox.env()
         print(f"Simulated prefecture '{args.scenario}' is up: {len(sandbox.site_urls)} sites, "
               f"platforms {', '.join(sandbox.platform_urls)}; inventory {sandbox.inventory_dir}", flush=True)
+        # The probe DAG's week before the monitoring point, replayed on the simulated clock (seconds, not a week).
+        probes = replay_probes(sandbox)
+        print(f"Availability probes replayed: {probes['rounds']} rounds × {probes['sites']} sites "
+              f"({probes['from'][:10]} … {probes['to'][:10]}) in {probes['seconds']} s: {probes['outcomes']}",
+              flush=True)
         cmd = [str(Path(sys.executable).parent / "airflow"), "dags", "test", "gov_inspection_quarterly",
                "-c", json.dumps(conf, ensure_ascii=False)]
         print("Running: airflow dags test gov_inspection_quarterly with", json.dumps(conf, ensure_ascii=False),

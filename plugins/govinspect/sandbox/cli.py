@@ -23,6 +23,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--host-prefix", default="127.61", help="address block in 127.0.0.0/8 (default 127.61)")
     serve.set_defaults(func=serve_command)
 
+    replay = sub.add_parser("replay-probes",
+                            help="replay the week of hourly availability probes before the monitoring point")
+    replay.add_argument("--scenario", default="small", help="scenario name or path")
+    replay.add_argument("--days", type=int, default=7, help="days before the monitoring point (default 7)")
+    replay.add_argument("--per-day", type=int, default=24, help="probes a day (default 24, the DAG's hourly schedule)")
+    replay.set_defaults(func=replay_command)
+
 
 def sh_quote(value: str) -> str:
     """Always single-quoted, safe to paste into a POSIX shell."""
@@ -70,6 +77,20 @@ def serve_command(args: argparse.Namespace) -> int:
     finally:
         sandbox.stop()
         signal.signal(signal.SIGTERM, previous)
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    from govinspect.sandbox.replay import replay_probes
+
+    try:
+        with Sandbox(args.scenario, port=0) as sandbox:
+            summary = replay_probes(sandbox, days=args.days, per_day=args.per_day)
+    except (ScenarioError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{summary['rounds']} probe rounds × {summary['sites']} sites ({summary['from']} … {summary['to']}) "
+          f"in {summary['seconds']} s: {summary['outcomes']}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
