@@ -11,7 +11,7 @@ import pytest
 
 from govinspect.collect.dates import date_in_text, date_in_url, infer_year, parse_date
 from govinspect.collect.decode import decode_body
-from govinspect.collect.listpage import extract_items, newest_date
+from govinspect.collect.listpage import extract_items, extract_json_items, json_list_source, newest_date
 
 AS_OF = date(2024, 9, 10)
 
@@ -154,3 +154,26 @@ def test_extract_list_cli(tmp_path):
     assert rows[1] == {"title": "州政府召开第45次常务会议", "url": "http://www.gzz.gov.cn/jrgz/202408/t20240821_205.html",
                        "date": "2024-08-21", "date_text": "2024-08-21", "date_source": "text", "pinned": False}
     assert len(rows) == 4
+
+
+SICHUAN_JSON_PAGE = """<html><body><ul class="list" id="listContent" data-url="/gzz/c100421/list.json" data-page-size="15"></ul>
+<script type="text/javascript">getList("/gzz/c100421/list.json", 1);</script></body></html>"""
+
+SICHUAN_JSON = """{"code":0,"msg":"success","data":{"list":[
+{"id":"a1","title":"甘孜县召开乡村振兴工作推进会","url":"/gzz/c100421/2024/8/1/0123456789abcdef0123456789abcdef.shtml","publishTime":"2024-08-01 10:30:00","isTop":0},
+{"id":"a2","title":"甘孜县开展防汛演练","url":"/gzz/c100421/2024/7/20/fedcba9876543210fedcba9876543210.shtml","publishTime":"","isTop":0},
+{"id":"a3","title":"置顶：学习贯彻全会精神","url":"/gzz/c100421/2023/1/5/00000000000000000000000000000000.shtml","publishTime":"2023-01-05 09:00:00","isTop":1}
+],"total":3,"pageCount":1,"pageNo":1,"pageSize":15}}"""
+
+
+def test_client_side_list_names_its_json_source_and_items_come_from_it():
+    base = "http://www.sc.gov.cn/gzz/c100421/list.shtml"
+    assert extract_items(SICHUAN_JSON_PAGE, base, AS_OF) == []
+    source = json_list_source(SICHUAN_JSON_PAGE, base)
+    assert source == "http://www.sc.gov.cn/gzz/c100421/list.json"
+    items = extract_json_items(SICHUAN_JSON, source, AS_OF)
+    assert [i.title for i in items] == ["甘孜县召开乡村振兴工作推进会", "甘孜县开展防汛演练", "置顶：学习贯彻全会精神"]
+    assert items[0].date == date(2024, 8, 1) and items[0].url.startswith("http://www.sc.gov.cn/gzz/c100421/2024/8/1/")
+    assert (items[1].date, items[1].date_source) == (date(2024, 7, 20), "url")  # empty publishTime: the URL's date
+    assert items[2].pinned and not items[0].pinned
+    assert extract_json_items("not json", source, AS_OF) == []

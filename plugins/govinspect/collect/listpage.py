@@ -15,6 +15,7 @@ Rules that matter for the indicators:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -28,6 +29,12 @@ _CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S
 _PINNED_HINT = re.compile(r"置顶|\btop\b|\bzd\b|istop|is-top|sticky", re.I)
 _TRUNCATED = ("…", "...", "..")
 _MIN_TITLE = 2
+# A list rendered client-side names its JSON source in a data- attribute or a script call.
+_JSON_SOURCE = re.compile(r"""(?:data-(?:url|src|api)\s*=\s*|\(\s*)["']([^"'\s]+\.json[^"'\s]*)["']""", re.I)
+_TITLE_KEYS = ("title", "name", "docTitle", "articleTitle", "subject")
+_URL_KEYS = ("url", "link", "href", "docUrl", "articleUrl", "path")
+_DATE_KEYS = ("publishTime", "pubDate", "publishDate", "docPubTime", "date", "time", "releaseTime", "createTime")
+_PIN_KEYS = ("isTop", "top", "is_top", "stick")
 
 
 @dataclass(frozen=True)
@@ -150,3 +157,48 @@ def newest_date(items: list[ListItem], as_of: date | None = None) -> date | None
     """The newest item date (pinned items included: their date is real), ignoring dates after ``as_of``."""
     dates = [i.date for i in items if i.date and (as_of is None or i.date <= as_of)]
     return max(dates) if dates else None
+
+
+def json_list_source(page: str, base_url: str) -> str | None:
+    """The URL of the JSON API a client-side rendered list page loads its items from, if any."""
+    m = _JSON_SOURCE.search(page)
+    return urljoin(base_url, m.group(1)) if m else None
+
+
+def _records(data: object) -> list[dict]:
+    """The largest list of objects in a JSON document that look like list items (title and URL)."""
+    best: list[dict] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            rows = [r for r in node if isinstance(r, dict)]
+            if rows and any(k in rows[0] for k in _TITLE_KEYS) and any(k in rows[0] for k in _URL_KEYS) \
+                    and len(rows) > len(best):
+                best = rows
+            stack.extend(node)
+    return best
+
+
+def extract_json_items(text: str, base_url: str, as_of: date | None = None) -> list[ListItem]:
+    """Items of a JSON list API answer (title, URL, date fields under their usual names)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    items = []
+    for row in _records(data):
+        title = " ".join(str(next((row[k] for k in _TITLE_KEYS if row.get(k)), "")).split())
+        href = str(next((row[k] for k in _URL_KEYS if row.get(k)), ""))
+        if len(title) < _MIN_TITLE or not href:
+            continue
+        url = urljoin(base_url, href)
+        raw_date = next((str(row[k]) for k in _DATE_KEYS if row.get(k)), "")
+        found = date_in_text(raw_date, as_of) or date_in_url(url)
+        pinned = any(str(row.get(k)).lower() in ("1", "true") for k in _PIN_KEYS)
+        items.append(ListItem(title, url, found.value if found else None, found.text if found else None,
+                              ("json" if found and found.source == "text" else found.source) if found else None,
+                              pinned))
+    return items

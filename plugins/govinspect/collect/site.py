@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from govinspect.collect.http import Fetcher, FetchResult
-from govinspect.collect.listpage import extract_items, newest_date
+from govinspect.collect.listpage import extract_items, extract_json_items, json_list_source, newest_date
 from govinspect.landing import store_evidence
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,18 @@ async def collect_site(site: dict, columns: list[dict], as_of: date, fetcher: Fe
         if not result.ok:
             log.warning("%s · %s: %s (%s)", site["site_id"], column["column_name"], result.outcome, result.error)
             continue
-        items = extract_items(result.text, result.final_url or column["url"], as_of)
+        page_url = result.final_url or column["url"]
+        items = extract_items(result.text, page_url, as_of)
+        if not any(i.date for i in items) and (source := json_list_source(result.text, page_url)):
+            # The list is rendered client-side from a JSON API (what HTML there is, is navigation):
+            # read what the browser would read.
+            api = await fetcher.get(source)
+            out.pages.append(page_record(api, site_id=site["site_id"], column_id=column["column_id"], kind="list"))
+            if api.ok:
+                items, page_url = extract_json_items(api.text, source, as_of), source
         for position, item in enumerate(items, start=1):
             out.items.append({
-                "site_id": site["site_id"], "column_id": column["column_id"], "page_url": column["url"],
+                "site_id": site["site_id"], "column_id": column["column_id"], "page_url": page_url,
                 "position": position, "title": item.title, "url": item.url, "item_date": item.date,
                 "date_text": item.date_text, "date_source": item.date_source, "pinned": item.pinned,
             })
