@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from datetime import datetime
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from govinspect.sandbox.clock import SimClock
 from govinspect.sandbox.cms import CmsSite, site_app
+from govinspect.sandbox.faults import HostFaults, iter_replay, platform_faults, site_faults
 from govinspect.sandbox.inventory_rows import write_scenario_inventory
 from govinspect.sandbox.platforms import EMULATORS, PlatformEmulator
 from govinspect.sandbox.scenario import Scenario, load_scenario
 from govinspect.sandbox.server import ServerCore
+from govinspect.sandbox.tls import SandboxTLS
 from govinspect.settings import paths
 
 # Fixed host slot of each platform emulator: <prefix>.250.<slot>. Sites use <prefix>.0.1, .0.2, … (250 a block).
@@ -48,10 +52,19 @@ class Sandbox:
         self.wechat_token = wechat_token or str(10**9 + secrets.randbelow(9 * 10**9))
         self._inventory_dir = Path(inventory_dir) if inventory_dir else None
         mp = self.scenario.monitoring_point
-        self.sites: dict[str, CmsSite] = {s.site_id: site_app(s, mp, self.clock.now) for s in self.scenario.sites}
+        self.sites: dict[str, CmsSite] = {s.site_id: site_app(s, mp, self.clock.now, self.scenario.important_releases)
+                                          for s in self.scenario.sites}
         tokens = {"wechat": self.wechat_token}
         self.platforms: dict[str, PlatformEmulator] = {
-            code: cls(self.scenario.accounts, mp, self.clock.now, tokens.get(code)) for code, cls in EMULATORS.items()
+            code: cls(self.scenario.platform_accounts, mp, self.clock.now, tokens.get(code),
+                      rate_limit=self.scenario.rate_limits.get(code, 0))
+            for code, cls in EMULATORS.items()
+        }
+        # faults and outages per host (see the Faults section of the package docs); tls: certificates
+        self.tls = SandboxTLS()
+        self.site_faults: dict[str, HostFaults] = {s.site_id: site_faults(s, self.tls) for s in self.scenario.sites}
+        self.platform_faults: dict[str, HostFaults] = {
+            code: platform_faults(code, self.scenario.platforms.get(code)) for code in self.platforms
         }
         self._core: ServerCore | None = None
         self.site_urls: dict[str, str] = {}
@@ -74,11 +87,12 @@ class Sandbox:
             for i, site in enumerate(self.scenario.sites):
                 app = self.sites[site.site_id]
                 address = site_address(self.host_prefix, i)
-                port = self._bind(core, site.site_id, address, app, app.server_header)
-                self.site_urls[site.site_id] = f"http://{address}:{port}"
+                faults = self.site_faults[site.site_id]
+                port = self._bind(core, site.site_id, address, app, app.server_header, faults)
+                self.site_urls[site.site_id] = f"{faults.scheme}://{address}:{port}"
             for code, emulator in self.platforms.items():
                 address = platform_address(self.host_prefix, code)
-                port = self._bind(core, code, address, emulator, emulator.server_header)
+                port = self._bind(core, code, address, emulator, emulator.server_header, self.platform_faults[code])
                 self._platform_hosts[code] = (address, port)
                 self.platform_urls[code] = f"http://{address}:{port}"
             folder = self._inventory_dir or paths().sandbox / self.scenario.name / "inventory"
@@ -88,9 +102,13 @@ class Sandbox:
             raise
         return self
 
-    def _bind(self, core: ServerCore, name: str, address: str, handler, server_header: str) -> int:
+    def _bind(self, core: ServerCore, name: str, address: str, handler, server_header: str,
+              faults: HostFaults | None = None) -> int:
+        active = faults if faults is not None and faults.active else None
+        ssl_context = faults.ssl_context(address) if faults is not None else None
         try:
-            return core.add_host(name, address, self.port, handler, server_header).port
+            return core.add_host(name, address, self.port, handler, server_header, faults=active,
+                                 ssl_context=ssl_context).port
         except OSError as exc:
             raise OSError(exc.errno, f"sandbox: cannot listen on {address}:{self.port} for {name}: "
                                      f"{exc.strerror or exc}") from exc
@@ -119,7 +137,30 @@ class Sandbox:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def replay(self, instants: Iterable[datetime]) -> Iterator[datetime]:
+        """Replay probe rounds in seconds: set the clock to each instant in turn and yield it.
+
+        A replay driver runs one normal probe round (plain HTTP visits, nothing sandbox-specific) per
+        yielded instant; outage windows and fault windows are judged against it. The clock is put back
+        where it would have been when the loop ends. ``faults.probe_schedule`` makes a W1 grid.
+        """
+        base, wall = self.clock.now(), time.monotonic()
+        try:
+            yield from iter_replay(self.clock.set, instants)
+        finally:
+            self.clock.set(base + timedelta(seconds=time.monotonic() - wall))
+
     # --- pointing the pipeline at it --------------------------------------------------------------------
+    def _plain_platform_env(self, *codes: str) -> dict[str, str]:
+        """AIRFLOW_CONN_GOVINSPECT_<CODE> (same JSON shape as weibo: no credentials) and GOVINSPECT_<CODE>_URL."""
+        out: dict[str, str] = {}
+        for code in codes:
+            host, port = self._platform_hosts[code]
+            conn = {"conn_type": "http", "host": host, "port": port, "schema": "http"}
+            out[f"AIRFLOW_CONN_GOVINSPECT_{code.upper()}"] = json.dumps(conn, separators=(",", ":"))
+            out[f"GOVINSPECT_{code.upper()}_URL"] = self.platform_urls[code]
+        return out
+
     def env(self) -> dict[str, str]:
         """Environment settings that point the pipeline (and Airflow connections) at this sandbox."""
         if not self.running or self.inventory_dir is None:
@@ -137,4 +178,5 @@ class Sandbox:
             "GOVINSPECT_WEIBO_URL": self.platform_urls["weibo"],
             "GOVINSPECT_WECHAT_URL": self.platform_urls["wechat"],
             "GOVINSPECT_WECHAT_TOKEN": self.wechat_token,
+            **self._plain_platform_env("toutiao", "douyin"),
         }

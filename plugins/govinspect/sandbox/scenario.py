@@ -14,18 +14,34 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from govinspect.sandbox.faults import FaultList, Outage, PlatformOptions
+from govinspect.sandbox.site_fields import (
+    SLUG_FAMILIES,
+    BrokenLink,
+    ImportantRelease,
+    Leak,
+    Message,
+    Repost,
+    WordingError,
+    check_column,
+    check_site_options,
+    cross_check_sites,
+)
 from govinspect.settings import paths
 from govinspect.vocab import CATEGORIES, LEVELS, PLATFORMS, ROSTER_STATUSES
 
-CMS_FAMILIES: tuple[str, ...] = ("trs", "hanweb")  # later: "sichuan", "kaipu"
-PLANNED_CMS: tuple[str, ...] = ("sichuan", "kaipu")
+CMS_FAMILIES: tuple[str, ...] = ("trs", "hanweb", "sichuan", "kaipu")
+PLANNED_CMS: tuple[str, ...] = ()
 ENCODINGS: tuple[str, ...] = ("utf-8", "gbk")
-ACCOUNT_STATES: tuple[str, ...] = ("active", "closed", "not_found")
-EMULATED_CONNECTORS: tuple[str, ...] = ("weibo", "wechat")  # later: "toutiao", "douyin"
+ACCOUNT_STATES: tuple[str, ...] = ("active", "closed", "not_found", "blocked")
+EMULATED_CONNECTORS: tuple[str, ...] = ("weibo", "wechat", "toutiao", "douyin")
+# Platforms whose emulator answers a blocked (封禁) account and a 429 rate limit (scenario rate_limit options).
+BLOCKABLE_CONNECTORS: tuple[str, ...] = ("toutiao", "douyin")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _SLUG_RE = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 _FAKEID_RE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+_SEC_UID_RE = re.compile(r"^MS4wLjABAAAA[A-Za-z0-9_\-]{8,}$")  # toutiao user token, douyin sec_user_id
 
 
 class ScenarioError(ValueError):
@@ -54,6 +70,7 @@ class Item(_Model):
     title: str | None = None
     pinned: bool = False
     body: str | None = None
+    leaks: list[Leak] = Field(default_factory=list)  # personal data appended to the body
     repeat: int = Field(default=1, ge=1, le=500)
     every: int = Field(default=7, ge=1)
 
@@ -79,6 +96,14 @@ class Column(_Model):
     slug: str | None = None  # TRS: path segment(s) of the column, e.g. "gzyw" or "xwzx/gzyw"
     col_id: int | None = Field(default=None, ge=1)  # Hanweb: numeric column id
     items: list[Item] = Field(default_factory=list)
+    list_style: str | None = None  # family variant of the list (site_fields.LIST_STYLES)
+    article_url: str | None = None  # sichuan: ymd (default) | ym
+    messages: list[Message] = Field(default_factory=list)  # 互动 columns: a guestbook
+
+    @model_validator(mode="after")
+    def _website_options(self) -> Column:
+        check_column(self)
+        return self
 
     @field_validator("category")
     @classmethod
@@ -105,6 +130,12 @@ class Site(_Model):
     site_code: str | None = None  # SiteIDCode, the national site id
     page_size: int | None = Field(default=None, ge=1, le=200)
     unit_id: int | None = Field(default=None, ge=1)  # Hanweb unitid
+    site_path: str | None = None  # sichuan: the <site> path segment (default: the site_id)
+    list_style: str | None = None  # default list_style of the site's columns
+    broken_links: list[BrokenLink] = Field(default_factory=list)
+    reposts: list[Repost] = Field(default_factory=list)
+    faults: FaultList = Field(default_factory=list)  # faults.Fault: injected misbehaviour (Faults section)
+    outages: list[Outage] = Field(default_factory=list)  # down windows in scenario time
     columns: list[Column] = Field(min_length=1)
 
     @field_validator("site_id")
@@ -133,10 +164,7 @@ class Site(_Model):
 
     @model_validator(mode="after")
     def _column_keys(self) -> Site:
-        wrong = "col_id" if self.cms == "trs" else "slug"
-        for i, col in enumerate(self.columns):
-            if getattr(col, wrong) is not None:
-                raise ValueError(f"columns[{i}]: '{wrong}' does not apply to cms '{self.cms}'")
+        check_site_options(self)  # slug vs col_id, list_style, site_path, article_url per family
         return self
 
     @property
@@ -179,6 +207,7 @@ class Account(_Model):
     platform_alt_id: str | None = None
     status: str = "active"
     verified: bool = True
+    rate_limit: int = Field(default=0, ge=0)  # toutiao/douyin: the first N requests about it get HTTP 429
     posts: list[Post] = Field(default_factory=list)
 
     @field_validator("account_id")
@@ -215,6 +244,11 @@ class Account(_Model):
         if connector == "wechat" and not _FAKEID_RE.match(self.platform_id):
             raise ValueError(f"platform_id: a wechat fakeid is base64-like, e.g. MzA5NTQ2MDIxNg== "
                              f"(got '{self.platform_id}')")
+        if connector in ("toutiao", "douyin") and not _SEC_UID_RE.match(self.platform_id):
+            what = "toutiao user token" if connector == "toutiao" else "douyin sec_user_id"
+            raise ValueError(f"platform_id: a {what} looks like MS4wLjABAAAA… (got '{self.platform_id}')")
+        if connector not in BLOCKABLE_CONNECTORS and (self.status == "blocked" or self.rate_limit):
+            raise ValueError(f"'blocked' and 'rate_limit' are emulated on {' / '.join(BLOCKABLE_CONNECTORS)} only")
         return self
 
     @property
@@ -334,7 +368,37 @@ class Scenario(_Model):
     sites: list[Site] = Field(default_factory=list)
     accounts: list[Account] = Field(default_factory=list)
     roster: list[RosterEntry] = Field(default_factory=list)
+    important_releases: list[ImportantRelease] = Field(default_factory=list)  # 重点政务信息 to repost
+    wording_errors: list[WordingError] = Field(default_factory=list)  # planted suspected wording errors
+    # accounts that exist on a platform (found by its search) but are in neither the inventory nor the
+    # roster: 私自开设. Served by the emulators, never written to the inventory.
+    extra_accounts: list[Account] = Field(default_factory=list)
+    # platform-wide rate limit: connector code -> the first N requests to that host get HTTP 429
+    rate_limits: dict[str, int] = Field(default_factory=dict)
+    # per-platform host options: connector code -> {faults, outages} (faults.PlatformOptions)
+    platforms: dict[str, PlatformOptions] = Field(default_factory=dict)
     expected: Expected = Field(default_factory=Expected)
+
+    @field_validator("platforms", mode="before")
+    @classmethod
+    def _platforms(cls, v: Any) -> Any:
+        for code in v if isinstance(v, dict) else ():
+            _allowed(code, EMULATED_CONNECTORS, "platform connector")
+        return v
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _rate_limits(cls, v: dict[str, int]) -> dict[str, int]:
+        for code, n in v.items():
+            _allowed(code, BLOCKABLE_CONNECTORS, "rate-limited platform")
+            if n < 0:
+                raise ValueError(f"rate_limits.{code} must be >= 0 (got {n})")
+        return v
+
+    @property
+    def platform_accounts(self) -> list[Account]:
+        """Every account the platforms know: the inventory's and the extra (unfiled) ones."""
+        return [*self.accounts, *self.extra_accounts]
 
     def site(self, site_id: str) -> Site:
         return next(s for s in self.sites if s.site_id == site_id)
@@ -379,9 +443,9 @@ def _cross_check(sc: Scenario) -> list[tuple[str, str]]:
         keys: dict = {}
         for j, col in enumerate(site.columns):
             unique(names, col.name, f"sites[{i}].columns[{j}].name", f"column name '{col.name}'")
-            key = col.slug if site.cms == "trs" else col.col_id
+            key = col.slug if site.cms in SLUG_FAMILIES else col.col_id
             if key is not None:
-                field = "slug" if site.cms == "trs" else "col_id"
+                field = "slug" if site.cms in SLUG_FAMILIES else "col_id"
                 unique(keys, key, f"sites[{i}].columns[{j}].{field}", f"{field} '{key}'")
     acc_ids: dict = {}
     pids: dict = {}
@@ -389,17 +453,26 @@ def _cross_check(sc: Scenario) -> list[tuple[str, str]]:
         unique(acc_ids, acc.account_id, f"accounts[{i}].account_id", f"account_id '{acc.account_id}'")
         unique(pids, (acc.connector, acc.platform_id), f"accounts[{i}].platform_id",
                f"platform_id '{acc.platform_id}' on {acc.connector}")
+    extra_ids: set[str] = set()
+    for i, acc in enumerate(sc.extra_accounts):
+        unique(acc_ids, acc.account_id, f"extra_accounts[{i}].account_id", f"account_id '{acc.account_id}'")
+        unique(pids, (acc.connector, acc.platform_id), f"extra_accounts[{i}].platform_id",
+               f"platform_id '{acc.platform_id}' on {acc.connector}")
+        extra_ids.add(acc.account_id)
     filed: dict = {}
     for i, entry in enumerate(sc.roster):
-        if entry.account not in acc_ids:
+        if entry.account in extra_ids:
+            out.append((f"roster[{i}].account", f"'{entry.account}' is an extra account (unfiled by definition)"))
+        elif entry.account not in acc_ids:
             out.append((f"roster[{i}].account", f"unknown account '{entry.account}'"))
         unique(filed, entry.account, f"roster[{i}].account", f"roster entry for '{entry.account}'")
+    out += cross_check_sites(sc)
     site_names = {s.site_name for s in sc.sites}
-    for i, row in enumerate(sc.expected.annex1):
+    for i, row in enumerate(sc.expected.annex1 if sc.sites else ()):  # sections may still be being written
         if row.site_name not in site_names:
             out.append((f"expected.annex1[{i}].site_name", f"no site named '{row.site_name}'"))
     acc_keys = {(a.platform, a.account_name) for a in sc.accounts}
-    for i, row in enumerate(sc.expected.annex2):
+    for i, row in enumerate(sc.expected.annex2 if sc.accounts else ()):
         if (row.platform, row.account_name) not in acc_keys:
             out.append((f"expected.annex2[{i}].account_name",
                         f"no account '{row.account_name}' on {row.platform}"))

@@ -3,8 +3,11 @@
 Each simulated host (a website or a platform) is an ``asyncio.start_server`` listener on its own
 address in 127.0.0.0/8. Requests are parsed by a small HTTP/1.1 parser (GET and HEAD; anything else
 gets 405), handed to the host's handler, and answered with ``Connection: close``. Owning the socket
-writes is deliberate: faults (reset, hang, slow drip, truncated bodies) are added here later by letting
-a handler return a delivery other than a plain :class:`Response`.
+writes is deliberate: a host may carry a :class:`~govinspect.sandbox.faults.HostFaults` (outage windows,
+faults) and a TLS context. Per connection: an outage active at accept time (simulated clock) resets or
+hangs the connection or answers 503; otherwise the request is read, a *response* fault may replace or
+rewrite the handler's answer, and a *delivery* fault may change how its bytes go out (hang, reset, slow
+drip, truncated body). See the "Faults" section of :mod:`govinspect.sandbox`.
 """
 
 from __future__ import annotations
@@ -12,17 +15,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
+
+if TYPE_CHECKING:
+    from govinspect.sandbox.faults import HostFaults
 
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 15.0  # seconds to receive a complete request head
+TLS_HANDSHAKE_TIMEOUT = 10.0
 MAX_LINE = 8192
 MAX_HEADERS = 100
 MAX_BODY = 1 << 20  # request bodies are read and discarded up to this size
@@ -132,6 +141,12 @@ class Host:
     handler: Handler
     server_header: str = "nginx"
     listener: asyncio.Server | None = None
+    faults: HostFaults | None = None  # outages and faults (None: always healthy)
+    ssl_context: ssl.SSLContext | None = None  # serve HTTPS with this context
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.ssl_context is not None else "http"
 
 
 class ServerCore:
@@ -165,14 +180,20 @@ class ServerCore:
         self._thread.start()
         ready.wait(10)
 
-    def add_host(self, name: str, address: str, port: int, handler: Handler, server_header: str = "nginx") -> Host:
-        """Bind ``address:port`` (port 0 = ephemeral) and serve ``handler`` there; returns the bound host."""
+    def add_host(self, name: str, address: str, port: int, handler: Handler, server_header: str = "nginx", *,
+                 faults: HostFaults | None = None, ssl_context: ssl.SSLContext | None = None) -> Host:
+        """Bind ``address:port`` (port 0 = ephemeral) and serve ``handler`` there; returns the bound host.
+
+        ``faults``: the host's outages and faults; ``ssl_context``: serve HTTPS instead of HTTP.
+        """
         assert self._loop is not None, "start() first"
-        host = Host(name, address, port, handler, server_header)
+        host = Host(name, address, port, handler, server_header, faults=faults, ssl_context=ssl_context)
+        tls = {"ssl": ssl_context, "ssl_handshake_timeout": TLS_HANDSHAKE_TIMEOUT} if ssl_context else {}
 
         async def bind() -> asyncio.Server:
             return await asyncio.start_server(
                 lambda r, w: self._client(host, r, w), address, port, limit=MAX_LINE * 2, reuse_address=True,
+                **tls,
             )
 
         host.listener = asyncio.run_coroutine_threadsafe(bind(), self._loop).result(10)
@@ -197,21 +218,36 @@ class ServerCore:
                 await writer.wait_closed()
 
     async def _exchange(self, host: Host, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        plan = host.faults
+        outage = plan.outage_at(self._now()) if plan is not None else None
+        if plan is not None and outage is not None and outage.kind != "http_503":
+            await plan.outage_connection(outage, reader, writer)
+            return
         head_only = False
+        delivery = None
         try:
             request = await asyncio.wait_for(read_request(reader, (host.address, host.port)), READ_TIMEOUT)
             head_only = request.method == "HEAD"
             if request.method not in ("GET", "HEAD"):
                 response = Response(405, b"method not allowed\n", "text/plain", [("Allow", "GET, HEAD")])
+            elif plan is not None and outage is not None:
+                response = plan.outage_response(outage)
             else:
                 try:
-                    response = host.handler(request)
+                    fault = None
+                    if plan is not None:
+                        fault, delivery = plan.select(request, self._now())
+                    response = plan.respond(fault, request, host.handler) if plan and fault else host.handler(request)
                 except Exception:
                     log.exception("sandbox host %s: handler failed for %s", host.name, request.target)
                     response = Response(500, b"internal server error\n", "text/plain")
         except BadRequest as exc:
             response = Response(exc.status, f"{exc}\n".encode(), "text/plain")
-        writer.write(serialize(response, head_only=head_only, date=self._now(), server=host.server_header))
+        data = serialize(response, head_only=head_only, date=self._now(), server=host.server_header)
+        if plan is not None and delivery is not None:
+            await plan.deliver(delivery, data, len(data) - (0 if head_only else len(response.body)), reader, writer)
+            return
+        writer.write(data)
         await writer.drain()
 
     def stop(self) -> None:

@@ -7,7 +7,9 @@
   ``perpage``) → XML ``<datastore>`` with ``<nextgroup>``, ``<recordset>``, ``<totalrecord>``, ``<totalpage>``;
   a wrong column or unit id gives an empty record set;
 - articles ``/art/YYYY/M/D/art_<colid>_<artid>.html`` (no zero padding); ids are **not** in date order;
-  undated items link to ``/art/art_<colid>_<artid>.html`` and show no date.
+  undated items link to ``/art/art_<colid>_<artid>.html`` and show no date;
+- ``list_style: table`` (older sites): each record is a one-row table
+  ``<table …><tr><td><a href=… title=…>…</a></td><td>[2017-04-24]</td></tr></table>``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote
 
-from govinspect.sandbox.cms.base import CmsSite
+from govinspect.sandbox.cms.base import CmsSite, attr
 from govinspect.sandbox.content import Article, ColumnContent, stable_int
 from govinspect.sandbox.server import Request, Response
 
@@ -40,6 +42,9 @@ class HanwebSite(CmsSite):
 
     def column_path(self, col: ColumnContent) -> str:
         return f"/col/col{col.key}/index.html"
+
+    def column_aliases(self, col: ColumnContent) -> tuple[str, ...]:
+        return (f"/col/col{col.key}/",)
 
     def article_path(self, col: ColumnContent, art: Article) -> str:
         if art.published is None:
@@ -65,9 +70,18 @@ class HanwebSite(CmsSite):
 
     def records(self, col: ColumnContent, items: list[Article], page: int, per_page: int) -> str:
         chunk = items[(page - 1) * per_page:page * per_page]
+        item = self.table_row if col.list_style == "table" else self.list_item
         return "\n".join(
-            f"<record><![CDATA[\n{self.list_item(self.article_path(col, a), a)}\n]]></record>" for a in chunk
+            f"<record><![CDATA[\n{item(self.article_path(col, a), a)}\n]]></record>" for a in chunk
         )
+
+    def table_row(self, href: str, art: Article) -> str:
+        """Older jcms templates: one table row per record, the date in brackets in its own cell."""
+        mark = '<img src="/images/top.gif" alt="置顶">' if art.pinned else ""
+        day = f"[{art.published:%Y-%m-%d}]" if art.published else ""
+        return ('<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>'
+                f'<td class="bt_link">{mark}<a href="{attr(href)}" title="{attr(art.title)}" target="_blank">'
+                f'{escape(self.short(art.title))}</a></td><td width="90" class="bt_time">{day}</td></tr></table>')
 
     def nextgroup(self, col: ColumnContent, page: int, pages: int) -> str:
         link = f'<a href="{self.proxy_url(col, page + 1)}"></a>' if page < pages else ""
@@ -104,6 +118,7 @@ class HanwebSite(CmsSite):
             f"<script type=\"text/javascript\">$('#{div}').jpage({{dataStore: dataStore, perPage: {self.page_size}, "
             f"totalRecord: {len(items)}, proxyUrl: '{DATAPROXY}', "
             f"ajaxParam: {{columnid: {col.key}, unitid: {self.unit_id}, webid: {self.web_id}}}}});</script></div>"
+            f"{self.links_block(col.column.name)}"
         )
         metas = self.site_metas() + [("ColumnName", col.column.name), ("ColumnType", col.column.category)]
         return self.document(f"{col.column.name}_{self.site.site_name}", metas, body)

@@ -2,7 +2,8 @@
 
 - ``GET /cgi-bin/searchbiz?action=search_biz&begin=0&count=5&query=<name>&token=<t>&lang=zh_CN&f=json&ajax=1``
   → ``{"base_resp":{"ret":0,"err_msg":"ok"},"list":[{"fakeid","nickname","alias","service_type"}],"total":N}``
-  (active accounts whose nickname contains the query, or whose alias equals it);
+  (active accounts whose nickname contains the query, or whose alias equals it; the scenario's
+  extra, unfiled accounts included);
 - ``GET /cgi-bin/appmsg?action=list_ex&begin=<offset>&count=5&fakeid=<fakeid>&type=9&query=&token=<t>…``
   → ``{"base_resp":{"ret":0,"err_msg":"ok"},"app_msg_cnt":N,"app_msg_list":[{"aid","appmsgid","itemidx",
   "title","link","create_time","update_time"}]}`` newest first; a closed, unknown or not-found fakeid →

@@ -5,18 +5,27 @@ with ``&containerid=107603<uid>&page=N`` (from 1, 10 cards a page) → ``data.ca
 (``isTop: 1``) first on page 1, ``data.cardlistInfo.page`` = next page or null. Past the end:
 ``{"ok":0,"msg":"这里还没有内容","data":{"cards":[]}}``. Closed account: ``{"ok":0,"errno":"20003",
 "msg":"该账号已注销"}``; unknown or not found: same with ``"msg":"用户不存在"``. Always HTTP 200.
+
+Search (finding a unit's accounts by name, filed or not):
+``GET /api/container/getIndex?containerid=100103type%3D3%26q%3D<name>&page_type=searchall`` →
+``{"ok":1,"data":{"cards":[{"card_type":11,"card_group":[{"card_type":10,"user":{"id","screen_name",
+"verified","verified_type"}}]}]}}``: active accounts whose screen name contains the keyword (extra,
+unfiled accounts included), up to 20; no hit → ``{"ok":1,"data":{"cards":[]}}``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs
 
 from govinspect.sandbox.content import AccountContent, PostContent, stable_int
-from govinspect.sandbox.platforms.base import PlatformEmulator, int_arg, json_response
+from govinspect.sandbox.platforms.base import PlatformEmulator, int_arg, json_response, search_hits
 from govinspect.sandbox.server import Request, Response
 
 PER_PAGE = 10
 WEIBO_TAB = "107603"
+SEARCH_CONTAINER = "100103"
+SEARCH_LIMIT = 20
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ORIGINAL_AUTHORS = ((2492465520, "四川发布"), (2656274875, "央视新闻"), (1974576991, "环球时报"))
@@ -39,6 +48,8 @@ class WeiboEmulator(PlatformEmulator):
     def __call__(self, request: Request) -> Response:
         if request.path != "/api/container/getIndex":
             return json_response({"ok": 0, "msg": "请求的页面不存在"}, 404)
+        if (request.arg("containerid") or "").startswith(SEARCH_CONTAINER):
+            return json_response(self.search(request.arg("containerid") or ""))
         uid = request.arg("value") if request.arg("type") == "uid" else None
         if not uid:
             return json_response({"ok": 0, "msg": "参数错误"})
@@ -116,3 +127,17 @@ class WeiboEmulator(PlatformEmulator):
         info = {"containerid": f"{WEIBO_TAB}{acc.account.platform_id}", "page": page + 1 if more else None,
                 "total": len(items)}
         return {"ok": 1, "data": {"cardlistInfo": info, "cards": cards}}
+
+    def search(self, containerid: str) -> dict:
+        params = parse_qs(containerid[len(SEARCH_CONTAINER):])
+        keyword = params.get("q", [""])[0] if params.get("type", [""])[0] == "3" else ""
+        hits = search_hits(self.accounts, keyword)[:SEARCH_LIMIT]
+        if not hits:
+            return {"ok": 1, "data": {"cards": []}}
+        group = [
+            {"card_type": 10, "user": self.user(acc) | {
+                "verified": acc.account.verified, "verified_type": 7 if acc.account.verified else -1,
+                "description": f"{acc.account.unit}官方微博"}}
+            for acc in hits
+        ]
+        return {"ok": 1, "data": {"cards": [{"card_type": 11, "card_group": group}]}}
