@@ -8,17 +8,18 @@ from zoneinfo import ZoneInfo
 import pyarrow.parquet as pq
 
 from govinspect.sandbox import Sandbox
-from govinspect.sandbox.replay import probe_instants, replay_probes
+from govinspect.sandbox.replay import replay_probes
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def test_probe_instants_cover_the_days_before_the_end_evenly():
-    end = datetime(2024, 9, 10, tzinfo=TZ)
-    instants = probe_instants(end, days=7, per_day=20)
-    assert len(instants) == 140
-    assert instants[0] == datetime(2024, 9, 3, tzinfo=TZ) and instants[-1] < end
-    assert {b - a for a, b in zip(instants, instants[1:], strict=False)} == {timedelta(hours=24 / 20)}
+def test_replay_follows_the_probe_dags_hourly_grid(tmp_path):
+    with Sandbox("small", port=0) as sandbox:
+        replay_probes(sandbox, days=1, per_day=24, root=tmp_path)
+    rows = [r for f in (tmp_path / "probes").glob("*/*.parquet") for r in pq.read_table(f).to_pylist()]
+    instants = sorted({r["probed_at"].astimezone(TZ) for r in rows})
+    assert instants[0] == datetime(2024, 9, 9, 0, 0, tzinfo=TZ) and len(instants) == 24
+    assert {b - a for a, b in zip(instants, instants[1:], strict=False)} == {timedelta(hours=1)}
 
 
 def test_replay_lands_one_record_per_site_per_round_and_restores_the_clock(tmp_path):

@@ -14,47 +14,33 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from datetime import datetime, timedelta
-from datetime import time as dtime
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from govinspect.collect.probe import probe_sites
 from govinspect.inventory import load_inventory
 from govinspect.landing import land_probes
+from govinspect.sandbox.faults import probe_schedule
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def probe_instants(end: datetime, days: int = 7, per_day: int = 24) -> list[datetime]:
-    """The scheduled probe instants of the ``days`` before ``end``, ``per_day`` evenly spaced a day."""
-    step = timedelta(days=1) / per_day
-    start = end - timedelta(days=days)
-    return [start + i * step for i in range(days * per_day)]
-
-
-def replay_probes(sandbox, *, days: int = 7, per_day: int = 24, end: datetime | None = None,
-                  root: Path | None = None) -> dict:
-    """Run the probe rounds of the week before the scenario's monitoring point; land one file per round.
-
-    ``sandbox`` is a running :class:`~govinspect.sandbox.Sandbox`; its clock is restored afterwards.
-    """
-    end = end or datetime.combine(sandbox.scenario.monitoring_point, dtime(0, 0), TZ)
+def replay_probes(sandbox, *, days: int = 7, per_day: int = 24, root: Path | None = None) -> dict:
+    """Run the probe rounds of the ``days`` before the scenario's monitoring point on the probe DAG's grid
+    (on the hour for 24 a day); land one file per round. ``sandbox`` is a running
+    :class:`~govinspect.sandbox.Sandbox`; its clock is put back afterwards."""
+    first_day = sandbox.scenario.monitoring_point - timedelta(days=days)
+    instants = probe_schedule(first_day, days, per_day, offset_minutes=0)
     sites = [{"site_id": w.site_id, "home_url": w.home_url} for w in load_inventory(sandbox.inventory_dir).websites]
-    resume_at = sandbox.now()
     started = time.perf_counter()
     outcomes: Counter = Counter()
-    instants = probe_instants(end, days, per_day)
-    try:
-        for instant in instants:
-            sandbox.set_clock(instant.astimezone(TZ).replace(tzinfo=None))
-            rows = asyncio.run(probe_sites(sites, now=instant))
-            outcomes.update(r["outcome"] for r in rows)
-            land_probes(rows, probe_run_id=f"replay__{instant.astimezone(TZ):%Y-%m-%dT%H:%M}",
-                        day=instant.astimezone(TZ).date().isoformat(), root=root)
-    finally:
-        sandbox.set_clock(resume_at)
+    for instant in sandbox.replay(instants):
+        rows = asyncio.run(probe_sites(sites, now=instant))
+        outcomes.update(r["outcome"] for r in rows)
+        land_probes(rows, probe_run_id=f"replay__{instant.astimezone(TZ):%Y-%m-%dT%H:%M}",
+                    day=instant.astimezone(TZ).date().isoformat(), root=root)
     summary = {"rounds": len(instants), "sites": len(sites), "records": sum(outcomes.values()),
                "outcomes": dict(outcomes), "seconds": round(time.perf_counter() - started, 1),
                "from": instants[0].isoformat(), "to": instants[-1].isoformat()}
