@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 
 from govinspect.platforms.base import Connector, PlatformEndpoint
+from govinspect.platforms.douyin import DouyinConnector
+from govinspect.platforms.toutiao import ToutiaoConnector
 from govinspect.platforms.wechat import WechatConnector
 from govinspect.platforms.weibo import WeiboConnector
 
-CONNECTORS: dict[str, type] = {"weibo": WeiboConnector, "wechat": WechatConnector}
+CONNECTORS: dict[str, type] = {"weibo": WeiboConnector, "wechat": WechatConnector, "toutiao": ToutiaoConnector,
+                               "douyin": DouyinConnector}
 
 
 class MissingEndpoint(LookupError):

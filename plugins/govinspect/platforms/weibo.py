@@ -5,8 +5,16 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from govinspect.collect.http import Fetcher
-from govinspect.platforms.base import AccountResult, PlatformEndpoint, keep_raw, parse_json, post_row, status_row
+from govinspect.collect.http import Fetcher, FetchResult
+from govinspect.platforms.base import (
+    AccountResult,
+    EndpointConnector,
+    Item,
+    Page,
+    collect_pages,
+    parse_json,
+    status_row,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +38,28 @@ def parse_created_at(value: str) -> datetime:
     return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
 
 
-class WeiboConnector:
-    name = "weibo"
+def read_page(body: dict, page: int) -> Page:
+    """A page of the posts container; ``ok != 1`` or no cards is the end of the list."""
+    cards = (body.get("data") or {}).get("cards") or []
+    if body.get("ok") != 1 or not cards:
+        return Page([])
+    items = []
+    for card in cards:
+        mblog = card.get("mblog")
+        if not mblog:
+            continue
+        items.append(Item(
+            post_id=str(mblog.get("id") or mblog.get("mid")), published_at=parse_created_at(mblog["created_at"]),
+            title=(mblog.get("text") or "")[:200], url=f"https://m.weibo.cn/detail/{mblog.get('id')}",
+            pinned=bool(mblog.get("isTop")) or str(card.get("profile_type_id", "")).startswith("proweibotop"),
+            is_repost="retweeted_status" in mblog,
+        ))
+    next_page = ((body.get("data") or {}).get("cardlistInfo") or {}).get("page")
+    return Page(items, None if next_page in (None, 0) else next_page)
 
-    def __init__(self, endpoint: PlatformEndpoint):
-        self.endpoint = endpoint
-        self.headers = {"Cookie": endpoint.cookie} if endpoint.cookie else None
+
+class WeiboConnector(EndpointConnector):
+    name = "weibo"
 
     async def collect(self, account: dict, since: date, until: date, fetcher: Fetcher) -> AccountResult:
         uid = account["platform_id"]
@@ -55,36 +79,12 @@ class WeiboConnector:
         containerid = next((t.get("containerid") for t in tabs if t.get("tab_type") == "weibo"), f"107603{uid}")
         result = AccountResult(status_row(account, profile, status="active", outcome="ok",
                                           display_name=info.get("screen_name"), verified=info.get("verified")))
-        for page in range(1, MAX_PAGES + 1):
-            answer = await fetcher.get(url, params={"type": "uid", "value": uid, "containerid": containerid,
-                                                    "page": page}, headers=self.headers)
-            body = parse_json(answer) if answer.ok else None
-            if body is None:
-                result.status["outcome"] = answer.outcome if not answer.ok else "error"
-                result.status["error"] = f"posts page {page}: {answer.error or 'answer is not JSON'}"
-                break
-            cards = (body.get("data") or {}).get("cards") or []
-            if body.get("ok") != 1 or not cards:
-                break
-            raw = keep_raw(answer)
-            oldest_unpinned = None
-            for card in cards:
-                mblog = card.get("mblog")
-                if not mblog:
-                    continue
-                published = parse_created_at(mblog["created_at"])
-                pinned = bool(mblog.get("isTop")) or str(card.get("profile_type_id", "")).startswith("proweibotop")
-                if not pinned:
-                    oldest_unpinned = published
-                if published.date() > until or published.date() < since:
-                    continue
-                result.posts.append(post_row(
-                    account, post_id=str(mblog.get("id") or mblog.get("mid")), published_at=published,
-                    title=(mblog.get("text") or "")[:200], url=f"https://m.weibo.cn/detail/{mblog.get('id')}",
-                    pinned=pinned, is_repost="retweeted_status" in mblog, raw_sha256=raw,
-                ))
-            next_page = ((body.get("data") or {}).get("cardlistInfo") or {}).get("page")
-            if next_page in (None, 0) or (oldest_unpinned and oldest_unpinned.date() < since):
-                break
+
+        async def fetch(page: int) -> FetchResult:
+            return await fetcher.get(url, params={"type": "uid", "value": uid, "containerid": containerid,
+                                                  "page": page}, headers=self.headers)
+
+        await collect_pages(result, account, since, until, first=1, fetch=fetch, read=read_page,
+                            where=lambda page: f"posts page {page}", max_pages=MAX_PAGES)
         log.info("weibo %s: active, %d posts since %s", account["account_id"], len(result.posts), since)
         return result
