@@ -3,6 +3,7 @@
 Planted (monitoring point 2024-09-10, quarter 2024Q3):
 
 websites
+  S06 县    (first in the inventory) 动态 20 d                                  -> 动态 stale
   S01 州    要闻 fresh (5 d), 动态 fresh under an old pinned item on top        -> nothing
   S02 部门  要闻 20 d old (an item dated after the monitoring point is ignored),
             人事 stale (not a 要闻/动态 column)                                 -> 要闻 stale
@@ -10,10 +11,21 @@ websites
   S04 县    动态 15 d, 要闻 13 d, a second 要闻 column with no item at all       -> 要闻 + 动态 stale
   S05 部门  要闻 71 d, 动态 undated, 通知公告 253 d / 193 d, 政策文件 284 d       -> 要闻 + 动态 stale
             (national_2019: 5 stale columns counted together -> veto)
-accounts
-  A01 recent post; A02 latest non-pinned 21 d (a pinned post 1 d old is ignored); A03 exactly 14 d
-  (+ a post after the monitoring point); A04 no post at all; A05 closed, roster has only a 正常 entry
-  and a 注销 filing of the same id on another platform; A06 closed with a 注销 filing; A07 15 d.
+  annex 1 (ganzi) order = (level 县 -> 部门 -> 州, 要闻 before 动态, inventory): S03 S04 S06 S02 S05.
+
+accounts (ganzi M2 window: 3 calendar months, 2024-06-10 .. 2024-09-10, gaps > 14 days)
+  A01 a post every 7 days                                                      -> clean
+  A02 pinned post 1 d old (ignored), then every 10 days from 21 d              -> 断更 21 d at the end (M1 warning)
+  A03 Toutiao, closed on the platform, unfiled, history kept (60..90 d)        -> 断更 60 d + 注销未报备
+  A04 no post at all                                                           -> 断更, the whole 92-day window
+  A05 closed, no posts; roster has only a 正常 entry and a 注销 filing of the
+      same id on another platform                                              -> 注销未报备 only
+  A06 closed with a 注销 filing                                                -> clean, not running
+  A07 every 10 days from 15 d                                                  -> 断更 15 d at the end
+  A08 every 14 days from 14 d (+ a post after the monitoring point)           -> clean (14 d is not > 14)
+  A09 posts 2 d and 10 d old, a pinned post 25 d, then 40..90 d                -> 断更 30 d in the middle only
+  A10 collection rate-limited, nothing collected                              -> no finding, not_collected
+  annex 2 (ganzi) order = 断更 rows then 注销未报备 rows, each in inventory order.
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ def days_before(n: int) -> dt.date:
 
 
 SITES = [
+    ("S06", "甘孜县", "县", "甘孜县人民政府", 0),
     ("S01", "甘孜州人民政府办公室", "州", "甘孜藏族自治州人民政府", 1),
     ("S02", "州统计局", "部门", "甘孜州统计信息网", 2),
     ("S03", "得荣县", "县", "得荣县人民政府", 3),
@@ -67,20 +80,32 @@ COLUMNS = [
     ("C12", "S05", "通知公告", "通知公告", [(dt.date(2024, 1, 1), False)]),
     ("C13", "S05", "政策文件", "政策文件", [(dt.date(2023, 12, 1), False)]),
     ("C14", "S05", "公示公告", "通知公告", [(dt.date(2024, 3, 1), False)]),
+    ("C15", "S06", "县域动态", "动态", [(days_before(20), False)]),
 ]
+
+def every(first: int, step: int, last: int) -> list[tuple[dt.date, bool]]:
+    """Non-pinned posts first, first + step, ... <= last days before the monitoring point."""
+    return [(days_before(n), False) for n in range(first, last + 1, step)]
+
 
 # account_id, unit, level, platform, name, platform_id, status, posts: (date, pinned)
 ACCOUNTS = [
-    ("A01", "州政府办公室", "州", "微信订阅号", "甘孜发布", "gh_a01", "active", [(days_before(2), False)]),
+    ("A01", "州政府办公室", "州", "微信订阅号", "甘孜发布", "gh_a01", "active", every(2, 7, 90)),
     ("A02", "州文广旅局", "部门", "新浪微博", "微甘孜", "1000002", "active",
-     [(days_before(1), True), (days_before(21), False), (days_before(40), False)]),
-    ("A03", "州市场监管局", "部门", "今日头条", "甘孜州市场监督管理局", "t03", "active",
-     [(days_before(14), False), (MONITORING + dt.timedelta(days=5), False)]),
+     [(days_before(1), True), *every(21, 10, 91)]),
+    ("A03", "州市场监管局", "部门", "今日头条", "甘孜州市场监督管理局", "t03", "closed", every(60, 10, 90)),
     ("A04", "道孚县公安局", "县", "抖音短视频", "道孚公安", "d04", "active", []),
     ("A05", "州广播电视台", "部门", "抖音短视频", "这就是甘孜", "d05", "closed", []),
     ("A06", "巴塘县司法局", "县", "微信订阅号", "巴塘司法", "gh_a06", "closed", []),
-    ("A07", "巴塘县应急管理局", "县", "微信服务号", "巴塘县应急管理局", "gh_a07", "active", [(days_before(15), False)]),
+    ("A07", "巴塘县应急管理局", "县", "微信服务号", "巴塘县应急管理局", "gh_a07", "active", every(15, 10, 90)),
+    ("A08", "州市场监管局", "部门", "微信订阅号", "圣洁甘孜放心舒心", "gh_a08", "active",
+     [*every(14, 14, 90), (MONITORING + dt.timedelta(days=5), False)]),
+    ("A09", "丹巴县甲居镇人民政府", "县", "微信订阅号", "天下甲居", "gh_a09", "active",
+     [(days_before(2), False), (days_before(10), False), (days_before(25), True), *every(40, 10, 90)]),
+    ("A10", "新龙县文化广播电视和旅游局", "县", "微信订阅号", "新龙文旅", "gh_a10", "active", []),
 ]
+# status check outcome when not ok (the collection failed: posts not collected)
+OUTCOMES = {"A10": "rate_limited"}
 
 ROSTER = [
     # (unit, platform, name, platform_id, status)
@@ -130,7 +155,7 @@ def plant(root: Path) -> None:
     put("account_statuses", [
         {"account_id": a, "platform": p, "connector": CONNECTOR[p],
          "fetched_at": dt.datetime(2024, 9, 10, 2, 0, tzinfo=UTC), "request_url": f"https://platform.example/{pid}",
-         "http_status": 200, "outcome": "ok", "status": st, "display_name": n, "verified": True}
+         "http_status": 200, "outcome": OUTCOMES.get(a, "ok"), "status": st, "display_name": n, "verified": True}
         for a, _u, _lv, p, n, pid, st, _posts in ACCOUNTS])
     put("posts", [
         {"account_id": a, "platform": p, "post_id": f"{a}-{k}",
@@ -181,25 +206,34 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_annex_websites(built: Path) -> None:
+    """附件1 in the seed notice's order: counties (要闻 ones, then 动态 ones), then departments, then 州;
+    within a site 要闻 before 动态."""
     got = rows(built / "warehouse.duckdb",
                "select quarter, row_no, site_id, unit, site_name, problem from mart_annex_websites order by row_no")
     assert got == [
-        (QUARTER, 1, "S02", "州统计局", "甘孜州统计信息网", "要闻类栏目超14天未更新"),
-        (QUARTER, 2, "S03", "得荣县", "得荣县人民政府", "要闻类栏目超14天未更新"),
-        (QUARTER, 3, "S04", "白玉县", "白玉县人民政府", "要闻类栏目超14天未更新；动态类栏目超14天未更新"),
-        (QUARTER, 4, "S05", "州卫生健康委", "甘孜藏族自治州卫生健康委员会",
+        (QUARTER, 1, "S03", "得荣县", "得荣县人民政府", "要闻类栏目超14天未更新"),
+        (QUARTER, 2, "S04", "白玉县", "白玉县人民政府", "要闻类栏目超14天未更新；动态类栏目超14天未更新"),
+        (QUARTER, 3, "S06", "甘孜县", "甘孜县人民政府", "动态类栏目超14天未更新"),  # first in inventory
+        (QUARTER, 4, "S02", "州统计局", "甘孜州统计信息网", "要闻类栏目超14天未更新"),
+        (QUARTER, 5, "S05", "州卫生健康委", "甘孜藏族自治州卫生健康委员会",
          "要闻类栏目超14天未更新；动态类栏目超14天未更新"),
     ]
 
 
 def test_annex_accounts(built: Path) -> None:
+    """附件2 in the seed notice's order: every 断更 row, then every 注销未报备 row, each in inventory order;
+    an account closed with its history kept is in both."""
     got = rows(built / "warehouse.duckdb", "select quarter, row_no, account_id, unit, platform, account_name, problem "
                                            "from mart_annex_accounts order by row_no")
+    gap = "监测时间点三个月内有断更"
     assert got == [
-        (QUARTER, 1, "A02", "州文广旅局", "新浪微博", "微甘孜", "监测时间点前两周内未更新"),
-        (QUARTER, 2, "A04", "道孚县公安局", "抖音短视频", "道孚公安", "监测时间点前两周内未更新"),
-        (QUARTER, 3, "A07", "巴塘县应急管理局", "微信服务号", "巴塘县应急管理局", "监测时间点前两周内未更新"),
-        (QUARTER, 4, "A05", "州广播电视台", "抖音短视频", "这就是甘孜", "注销未报备"),
+        (QUARTER, 1, "A02", "州文广旅局", "新浪微博", "微甘孜", gap),
+        (QUARTER, 2, "A03", "州市场监管局", "今日头条", "甘孜州市场监督管理局", gap),
+        (QUARTER, 3, "A04", "道孚县公安局", "抖音短视频", "道孚公安", gap),
+        (QUARTER, 4, "A07", "巴塘县应急管理局", "微信服务号", "巴塘县应急管理局", gap),
+        (QUARTER, 5, "A09", "丹巴县甲居镇人民政府", "微信订阅号", "天下甲居", gap),
+        (QUARTER, 6, "A03", "州市场监管局", "今日头条", "甘孜州市场监督管理局", "注销未报备"),
+        (QUARTER, 7, "A05", "州广播电视台", "抖音短视频", "这就是甘孜", "注销未报备"),
     ]
 
 
@@ -215,45 +249,69 @@ def test_notice_summary(built: Path) -> None:
         "quarter", "websites_checked", "websites_checked_prefecture", "websites_checked_department",
         "websites_checked_county", "websites_flagged_prefecture", "websites_flagged_department",
         "websites_flagged_county", "accounts_checked", "accounts_flagged", "accounts_closed_unfiled")} == {
-        "quarter": QUARTER, "websites_checked": 5, "websites_checked_prefecture": 1,
-        "websites_checked_department": 2, "websites_checked_county": 2, "websites_flagged_prefecture": 0,
-        "websites_flagged_department": 2, "websites_flagged_county": 2, "accounts_checked": 6,  # A06's closure is filed: not a running account
-        "accounts_flagged": 3, "accounts_closed_unfiled": 1}
+        "quarter": QUARTER, "websites_checked": 6, "websites_checked_prefecture": 1,
+        "websites_checked_department": 2, "websites_checked_county": 3, "websites_flagged_prefecture": 0,
+        "websites_flagged_department": 2, "websites_flagged_county": 3,
+        "accounts_checked": 9,  # A06's closure is filed: not a running account
+        "accounts_flagged": 5,  # 断更: A02 A03 A04 A07 A09 (A03 also closed without filing)
+        "accounts_closed_unfiled": 2}
 
 
 def test_findings_and_verdicts(built: Path) -> None:
     db = built / "warehouse.duckdb"
-    findings = rows(db, "select rule_id, object_id, evidence, evidence_date from fct_findings "
+    findings = rows(db, "select rule_id, object_id, severity, evidence, evidence_date from fct_findings "
                         "order by rule_id, object_id")
+    closed = "平台显示账号已注销或关停（状态核查于2024-09-10），报备系统无该账号的关停或注销报备记录"
     assert findings == [
-        ("M1_no_recent_post", "A02", "最新发文日期2024-08-20，距监测时间点21天（置顶除外）", days_before(21)),
-        ("M1_no_recent_post", "A04", "监测时间点前未采集到发文（置顶除外）", None),
-        ("M1_no_recent_post", "A07", "最新发文日期2024-08-26，距监测时间点15天（置顶除外）", days_before(15)),
-        ("M3_closed_unfiled", "A05",
-         "平台显示账号已注销或关停（状态核查于2024-09-10），报备系统无该账号的关停或注销报备记录",
-         MONITORING),
-        ("W3_column_stale", "C03", "栏目“统计要闻”最新信息日期2024-08-21，距监测时间点20天", days_before(20)),
-        ("W3_column_stale", "C05", "栏目“得荣要闻”未采集到带日期的信息", None),
-        ("W3_column_stale", "C07", "栏目“部门动态”最新信息日期2024-08-26，距监测时间点15天", days_before(15)),
-        ("W3_column_stale", "C09", "栏目“图片新闻”未采集到带日期的信息", None),
-        ("W3_column_stale", "C10", "栏目“卫健要闻”最新信息日期2024-07-01，距监测时间点71天", dt.date(2024, 7, 1)),
-        ("W3_column_stale", "C11", "栏目“工作动态”未采集到带日期的信息", None),
+        # ganzi keeps the two-week rule as an early warning only
+        ("M1_no_recent_post", "A02", "warning", "最新发文日期2024-08-20，距监测时间点21天（置顶除外）", days_before(21)),
+        ("M1_no_recent_post", "A03", "warning", "最新发文日期2024-07-12，距监测时间点60天（置顶除外）", days_before(60)),
+        ("M1_no_recent_post", "A04", "warning", "监测时间点前未采集到发文（置顶除外）", None),
+        ("M1_no_recent_post", "A07", "warning", "最新发文日期2024-08-26，距监测时间点15天（置顶除外）", days_before(15)),
+        ("M2_gap_in_window", "A02", "prominent", "2024-08-20至2024-09-10间隔21天未更新", days_before(21)),
+        ("M2_gap_in_window", "A03", "prominent", "2024-07-12至2024-09-10间隔60天未更新", days_before(60)),
+        ("M2_gap_in_window", "A04", "prominent", "2024-06-10至2024-09-10间隔92天未更新（期间无发文，置顶除外）", None),
+        ("M2_gap_in_window", "A07", "prominent", "2024-08-26至2024-09-10间隔15天未更新", days_before(15)),
+        ("M2_gap_in_window", "A09", "prominent", "2024-08-01至2024-08-31间隔30天未更新", days_before(40)),
+        ("M3_closed_unfiled", "A03", "prominent", closed, MONITORING),
+        ("M3_closed_unfiled", "A05", "prominent", closed, MONITORING),
+        ("W3_column_stale_news", "C03", "prominent", "栏目“统计要闻”最新信息日期2024-08-21，距监测时间点20天",
+         days_before(20)),
+        ("W3_column_stale_news", "C05", "prominent", "栏目“得荣要闻”未采集到带日期的信息", None),
+        ("W3_column_stale_news", "C09", "prominent", "栏目“图片新闻”未采集到带日期的信息", None),
+        ("W3_column_stale_news", "C10", "prominent", "栏目“卫健要闻”最新信息日期2024-07-01，距监测时间点71天",
+         dt.date(2024, 7, 1)),
+        ("W3_column_stale_updates", "C07", "prominent", "栏目“部门动态”最新信息日期2024-08-26，距监测时间点15天",
+         days_before(15)),
+        ("W3_column_stale_updates", "C11", "prominent", "栏目“工作动态”未采集到带日期的信息", None),
+        ("W3_column_stale_updates", "C15", "prominent", "栏目“县域动态”最新信息日期2024-08-21，距监测时间点20天",
+         days_before(20)),
     ]
     assert rows(db, "select count(*), count(distinct finding_id) from fct_findings where quarter = "
-                    f"'{QUARTER}' and rules_profile = 'ganzi'") == [(10, 10)]
+                    f"'{QUARTER}' and rules_profile = 'ganzi'") == [(18, 18)]
+    # the 断更 evidence links the post that opens the gap (A04 has none)
+    assert rows(db, "select object_id, evidence_url from fct_findings where rule_id = 'M2_gap_in_window' "
+                    "order by object_id") == [
+        ("A02", "https://platform.example/1000002/2"), ("A03", "https://platform.example/t03/1"),
+        ("A04", None), ("A07", "https://platform.example/gh_a07/1"), ("A09", "https://platform.example/gh_a09/4")]
     assert rows(db, "select site_id, findings, has_prominent_problem from mart_site_verdicts order by site_id") == [
-        ("S01", 0, False), ("S02", 1, True), ("S03", 1, True), ("S04", 2, True), ("S05", 2, True)]
-    assert rows(db, "select account_id, platform_status, last_post_on, has_prominent_problem, closed_unfiled "
-                    "from mart_account_verdicts order by account_id") == [
-        ("A01", "active", days_before(2), False, False),
-        ("A02", "active", days_before(21), True, False),
-        ("A03", "active", days_before(14), False, False),
-        ("A04", "active", None, True, False),
-        ("A05", "closed", None, False, True),
-        ("A06", "closed", None, False, False),
-        ("A07", "active", days_before(15), True, False),
+        ("S01", 0, False), ("S02", 1, True), ("S03", 1, True), ("S04", 2, True), ("S05", 2, True),
+        ("S06", 1, True)]
+    assert rows(db, "select account_id, platform_status, status_outcome, last_post_on, has_prominent_problem, "
+                    "closed_unfiled, updates_evaluated, verdict from mart_account_verdicts order by account_id") == [
+        ("A01", "active", "ok", days_before(2), False, False, True, "clean"),
+        ("A02", "active", "ok", days_before(21), True, False, True, "listed"),
+        ("A03", "closed", "ok", days_before(60), True, True, True, "listed"),
+        ("A04", "active", "ok", None, True, False, True, "listed"),
+        ("A05", "closed", "ok", None, False, True, False, "listed"),
+        ("A06", "closed", "ok", None, False, False, False, "clean"),
+        ("A07", "active", "ok", days_before(15), True, False, True, "listed"),
+        ("A08", "active", "ok", days_before(14), False, False, True, "clean"),
+        ("A09", "active", "ok", days_before(2), True, False, True, "listed"),
+        ("A10", "active", "rate_limited", None, False, False, False, "not_collected"),
     ]
-    assert rows(db, "select notice_paragraph, notice_phrase from mart_notice_problems order by phrase_order") == [
+    assert rows(db, "select notice_paragraph, notice_phrase from mart_notice_problems "
+                    "order by notice_paragraph, phrase_order") == [
         (1, "栏目更新不及时"), (3, "政务新媒体更新不及时"), (3, "政务新媒体注销报备不及时")]
 
 
@@ -265,9 +323,17 @@ def test_national_profile_counts_stale_columns_together(built: Path) -> None:
     assert rows(db, "select evidence from fct_findings where rule_id = 'W3_columns_stale_total'") == [
         ("超期未更新栏目共5个：“卫健要闻”、“工作动态”、“通知公告”、“政策文件”、“公示公告”",)]
     # single stale columns are early warnings there, not notice material
-    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(9,)]
+    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(10,)]
+    # the two-week rule is the veto of annex 2; 断更 is a scored item, not listed
+    assert rows(db, "select row_no, account_id, problem from mart_annex_accounts order by row_no") == [
+        (1, "A02", "监测时间点前两周内未更新"), (2, "A03", "监测时间点前两周内未更新"),
+        (3, "A04", "监测时间点前两周内未更新"), (4, "A07", "监测时间点前两周内未更新"),
+        (5, "A03", "注销未报备"), (6, "A05", "注销未报备")]
+    assert rows(db, "select object_id, problem from fct_findings where severity = 'scored' order by object_id") == [
+        ("A02", "内容断更超期"), ("A03", "内容断更超期"), ("A04", "内容断更超期"), ("A07", "内容断更超期"),
+        ("A09", "内容断更超期")]
     assert rows(db, "select websites_flagged_department, websites_flagged_county, accounts_flagged, "
-                    "accounts_closed_unfiled from mart_notice_summary") == [(1, 0, 3, 1)]
+                    "accounts_closed_unfiled from mart_notice_summary") == [(1, 0, 4, 2)]
 
 
 def test_parse_needs_no_data(tmp_path: Path) -> None:

@@ -562,35 +562,43 @@ def test_expected_block_matches_served_content(sb):
 
     token = sb.env()["GOVINSPECT_WECHAT_TOKEN"]
     filed = {(r.platform, r.platform_id): r.status for r in inv.roster}
-    annex2, checked = [], 0
+    window_start = MP.replace(month=MP.month - 3)  # 断更: the 3 calendar months before the monitoring point
+    gap_rows, closed_rows, checked = [], [], 0
     for a in inv.accounts:
+        days: set[date] = set()  # days with a non-pinned post inside the window
         if a.connector == "weibo":
             data = weibo(sb, type="uid", value=a.platform_id)
             closed = data.get("msg") == "该账号已注销"
-            latest = None
-            if data["ok"]:
-                cards = weibo(sb, type="uid", value=a.platform_id, containerid=f"107603{a.platform_id}",
-                              page=1)["data"]["cards"]
-                fmt = "%a %b %d %H:%M:%S %z %Y"
-                latest = max(datetime.strptime(c["mblog"]["created_at"], fmt).date()
-                             for c in cards if not c["mblog"].get("isTop"))
+            page = 1
+            while data["ok"] and page:
+                body = weibo(sb, type="uid", value=a.platform_id, containerid=f"107603{a.platform_id}", page=page)
+                for c in body["data"]["cards"]:
+                    if not c["mblog"].get("isTop"):
+                        days.add(datetime.strptime(c["mblog"]["created_at"], "%a %b %d %H:%M:%S %z %Y").date())
+                page = body["ok"] and body["data"]["cardlistInfo"]["page"]
         else:
             text = get(sb.platform_urls["wechat"] + "/mp/profile_ext",
                        params={"action": "home", "__biz": a.platform_id}).text
             closed = "该帐号已注销" in text
-            latest = None
-            if not closed:
-                msgs = wechat(sb, "/cgi-bin/appmsg", action="list_ex", begin=0, count=5, fakeid=a.platform_id,
-                              type=9, token=token)["app_msg_list"]
-                latest = china_day(msgs[0]["create_time"])
+            begin = 0
+            while not closed:
+                body = wechat(sb, "/cgi-bin/appmsg", action="list_ex", begin=begin, count=5, fakeid=a.platform_id,
+                              type=9, token=token)
+                days.update(china_day(m["create_time"]) for m in body["app_msg_list"])
+                begin += 5
+                if not body["app_msg_list"] or begin >= body["app_msg_cnt"]:
+                    break
         status = filed.get((a.platform, a.platform_id))
         if status == "正常":
             checked += 1
         row = {"unit": a.unit, "platform": a.platform, "account_name": a.account_name}
         if closed and status == "正常":
-            annex2.append(row | {"problem": "注销未报备"})
-        elif not closed and latest and (MP - latest).days > 14:
-            annex2.append(row | {"problem": "监测时间点前两周内未更新"})
+            closed_rows.append(row | {"problem": "注销未报备"})
+        elif not closed:
+            points = sorted({window_start, MP} | {d for d in days if window_start <= d <= MP})
+            if max((b - a).days for a, b in zip(points, points[1:], strict=False)) > 14:
+                gap_rows.append(row | {"problem": "监测时间点三个月内有断更"})
+    annex2 = gap_rows + closed_rows  # the notice lists 断更 rows first, then 注销未报备, each in inventory order
     assert annex2 == [r.model_dump() for r in SC.expected.annex2]
 
     summary = SC.expected.summary

@@ -26,8 +26,27 @@
     end
 {%- endmacro %}
 
-{#- Position of a column category (栏目类别) in the vocabulary order of govinspect.vocab.CATEGORIES; used to
-    order several problems of one site deterministically (要闻 before 动态). Unknown/null sorts last. -#}
-{% macro category_order(category) -%}
-    coalesce(nullif(list_position(['要闻', '动态', '通知公告', '政策文件', '人事', '规划计划', '互动', '其他'], {{ category }}), 0), 99)
+{#- Start of a rule's history window: the monitoring point minus `months` calendar months (DuckDB date
+    arithmetic: 2024-09-10 - 3 months = 2024-06-10; a day missing in the target month clamps to its last
+    day, 2024-05-31 - 3 months = 2024-02-29). The window is [start, monitoring point], both days included. -#}
+{% macro window_start(months) -%}
+    cast({{ monitoring_date() }} - to_months(cast({{ months }} as integer)) as date)
+{%- endmacro %}
+
+{#- Is an account evaluated by the update rules (M1 latest post, M2 gaps)? Only when its posts were
+    collected: the latest status check answered (outcome ok) - a failed or partial collection (timeout,
+    rate_limited, not_collected, no status row at all) proves nothing about updating, so no finding is
+    made and mart_account_verdicts says not_collected. Then:
+      - active, or unknown (the platform answered but the status could not be told): evaluated; no post
+        counts as not updated;
+      - closed, not_found, blocked: evaluated only when posts were collected (`posts`: non-pinned posts in
+        the rule's window) and the account is still running (no closure filing on or before the monitoring
+        point): a platform that keeps the history after closure (Toutiao) shows the gap the account left;
+        without posts the account is the closure rule's (M3) case; a filed closure is not a gap. -#}
+{% macro account_updates_evaluated(platform_status, status_outcome, posts, is_running) -%}
+    (coalesce({{ status_outcome }} = 'ok', false)
+     and ({{ platform_status }} in ('active', 'unknown')
+          or ({{ platform_status }} in ('closed', 'not_found', 'blocked')
+              and coalesce({{ posts }}, 0) > 0
+              and coalesce({{ is_running }}, true))))
 {%- endmacro %}

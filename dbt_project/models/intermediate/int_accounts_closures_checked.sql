@@ -47,11 +47,15 @@ select
     statuses.fetched_at as status_checked_at,
     statuses.request_url as status_request_url,
     statuses.display_name as platform_display_name,
+    statuses.outcome as status_outcome,
     coalesce(statuses.platform_status, 'unknown') = 'closed' as is_closed,
     matched.has_closure_filing,
     matched.filing_status,
     matched.filing_closed_on,
-    coalesce(statuses.platform_status, 'unknown') = 'closed' and not matched.has_closure_filing as is_closed_unfiled
+    coalesce(statuses.platform_status, 'unknown') = 'closed' and not matched.has_closure_filing as is_closed_unfiled,
+    -- 正常运行: no closure filing (关停/注销) dated on or before the monitoring point (undated filing = closed)
+    not (matched.has_closure_filing and coalesce(matched.filing_closed_on <= {{ monitoring_date() }}, true))
+        as is_running
 from accounts
 inner join matched on matched.account_id = accounts.account_id
 left join statuses on statuses.account_id = accounts.account_id

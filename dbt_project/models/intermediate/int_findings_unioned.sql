@@ -48,6 +48,22 @@ account_stale_findings as (
     where is_breach
 ),
 
+account_gap_findings as (
+    select
+        rule_id,
+        'account' as object_type,
+        account_id as object_id,
+        cast(null as varchar) as site_id,
+        cast(null as varchar) as column_id,
+        account_id,
+        cast(null as varchar) as category,
+        evidence,
+        evidence_url,
+        evidence_date
+    from {{ ref('int_accounts_gaps_flagged') }}
+    where is_breach
+),
+
 account_unfiled_findings as (
     select
         rule_id,
@@ -69,5 +85,7 @@ union all
 select * from site_findings
 union all
 select * from account_stale_findings
+union all
+select * from account_gap_findings
 union all
 select * from account_unfiled_findings

@@ -10,6 +10,7 @@ select
     threshold,
     comparison,
     window_days,
+    window_months,
     severity,
     annex,
     problem_wording,

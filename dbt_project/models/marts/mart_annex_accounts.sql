@@ -1,5 +1,7 @@
--- 附件2 检查发现存在突出问题的政务新媒体: one row per (account, problem) with annex-2 findings, ordered by
--- (notice_order, inventory_order).
+-- 附件2 检查发现存在突出问题的政务新媒体: one row per (account, problem) with annex-2 findings; an account
+-- with two problems (e.g. 断更 and 注销未报备) has two rows. Rows ordered by (level rank, problem order =
+-- notice_order, inventory order); the level ranks come from seeds/notice_annex_order.csv, where ganzi ranks
+-- every level alike for annex 2, so the order is the notice's: M2 rows, then M3 rows, each in inventory order.
 with problems as (
     select
         account_id,
@@ -12,12 +14,19 @@ with problems as (
 
 accounts as (
     select * from {{ ref('stg_raw__accounts') }}
+),
+
+level_ranks as (
+    select level, level_rank
+    from {{ ref('notice_annex_order') }}
+    where profile = '{{ var("rules_profile") }}' and annex = 2
 )
 
 select
     {{ quarter() }} as quarter,
     row_number() over (
-        order by problems.notice_order, accounts.inventory_order, accounts.account_id, problems.problem
+        order by level_ranks.level_rank nulls last, problems.notice_order, accounts.inventory_order,
+            accounts.account_id, problems.problem
     ) as row_no,
     accounts.account_id,
     accounts.unit,
@@ -26,4 +35,5 @@ select
     problems.problem
 from problems
 inner join accounts on accounts.account_id = problems.account_id
+left join level_ranks on level_ranks.level = accounts.level
 order by row_no

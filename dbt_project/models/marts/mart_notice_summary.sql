@@ -8,7 +8,7 @@ with sites as (
 running_accounts as (
     select account_id
     from {{ ref('int_accounts_closures_checked') }}
-    where not (has_closure_filing and coalesce(filing_closed_on <= {{ monitoring_date() }}, true))
+    where is_running
 ),
 
 findings as (
