@@ -2,6 +2,8 @@
 #   make demo   the main job: the demo quarter (2024Q3) on the simulated prefecture
 #   make test   the whole test suite (what CI runs)
 #   make ui     Airflow's UI locally (http://127.0.0.1:8080), DAGs loaded
+#   make distributed-up    CeleryExecutor on PostgreSQL + Redis, separate processes (http://127.0.0.1:8090)
+#   make distributed-down  stop every process distributed-up started
 # Everything lives inside the checkout: .venv, airflow_home/, logs/, data/, output/ (all git-ignored).
 
 SHELL := /bin/bash
@@ -11,11 +13,11 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 VENV := .venv
 # Runs a command with the project's local environment (AIRFLOW_HOME inside the checkout, telemetry off, ...).
 WITH_ENV := $(VENV)/bin/python -m govinspect.localenv
-SCENARIO ?= small
+SCENARIO ?= ganzi-2024q3
 QUARTER ?= 2024Q3
 PYTEST_ARGS ?=
 
-.PHONY: help install setup demo test ui lint clean
+.PHONY: help install setup demo test ui lint clean distributed-up distributed-down distributed-status
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -48,14 +50,25 @@ demo: setup
 	$(WITH_ENV) govinspect demo --scenario $(SCENARIO) --quarter $(QUARTER)
 
 test: setup
-	$(WITH_ENV) pytest $(PYTEST_ARGS)
+	$(WITH_ENV) pytest -rs $(PYTEST_ARGS)
 
 ui: setup
 	@echo "Airflow UI on http://127.0.0.1:8080 — user 'admin', password in airflow_home/simple_auth_manager_passwords.json.generated"
 	$(WITH_ENV) airflow standalone
 
+# Distributed mode (README "Distributed mode"): its own AIRFLOW_HOME, airflow_home_distributed/; logs in logs/distributed/.
+WORKERS ?= 1
+distributed-up: $(VENV)/.synced $(DBT_MANIFEST)
+	$(WITH_ENV) govinspect distributed up --workers $(WORKERS)
+
+distributed-down: $(VENV)/.synced
+	$(WITH_ENV) govinspect distributed down
+
+distributed-status: $(VENV)/.synced
+	$(WITH_ENV) govinspect distributed status
+
 lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf airflow_home logs data output dbt_project/target dbt_project/logs
+	rm -rf airflow_home airflow_home_distributed logs data output dbt_project/target dbt_project/logs

@@ -45,35 +45,31 @@ def markdown_table(text: str, heading: str) -> list[list[str]]:
     return [header, *body]
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
+@pytest.fixture(scope="module", params=["small", "ganzi-2024q3"])
+def demo(request, tmp_path_factory):
+    """(output folder, demo log, scenario) of one ``govinspect demo`` run per scenario."""
+    from govinspect.sandbox.scenario import load_scenario
+
+    tmp = tmp_path_factory.mktemp(f"e2e-{request.param}")
     proc = subprocess.run(
-        [sys.executable, "-m", "govinspect", "demo", "--scenario", "small", "--quarter", "2024Q3"],
-        env=_env(tmp), capture_output=True, text=True, timeout=900, cwd=ROOT,
+        [sys.executable, "-m", "govinspect", "demo", "--scenario", request.param, "--quarter", "2024Q3"],
+        env=_env(tmp), capture_output=True, text=True, timeout=1200, cwd=ROOT,
     )
     log = proc.stdout + proc.stderr
     (tmp / "demo.log").write_text(log, encoding="utf-8")
     assert proc.returncode == 0, f"demo failed (exit {proc.returncode}); last lines:\n{log[-6000:]}"
-    return tmp, log
+    return tmp, log, load_scenario(request.param)
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    from govinspect.sandbox.scenario import load_scenario
-
-    return load_scenario("small")
-
-
-def test_demo_writes_the_notice_and_says_where(demo_run):
-    tmp, log = demo_run
+def test_demo_writes_the_notice_and_says_where(demo):
+    tmp, log, _ = demo
     out = tmp / "output" / "2024Q3"
     assert (out / "notice.md").is_file() and (out / "notice.html").is_file()
     assert str(out) in log
 
 
-def test_notice_annexes_equal_what_the_scenario_planted(demo_run, scenario):
-    tmp, _ = demo_run
+def test_notice_annexes_equal_what_the_scenario_planted(demo):
+    tmp, _, scenario = demo
     text = (tmp / "output" / "2024Q3" / "notice.md").read_text(encoding="utf-8")
     annex1 = markdown_table(text, "附件1")
     assert annex1[0] == ["序号", "所属地区或单位", "网站名称", "存在问题"]
@@ -87,14 +83,18 @@ def test_notice_annexes_equal_what_the_scenario_planted(demo_run, scenario):
     assert [row[1:] for row in annex2[1:]] == expected2
 
 
-def test_notice_counts_equal_the_planted_summary(demo_run, scenario):
-    tmp, _ = demo_run
+def test_notice_counts_equal_the_planted_summary(demo):
+    tmp, _, scenario = demo
     text = (tmp / "output" / "2024Q3" / "notice.md").read_text(encoding="utf-8")
     s = scenario.expected.summary
     body = text[: text.index("附件1\n") if "附件1\n" in text else len(text)]
     assert f"{s.websites_checked_prefecture}个州政府网站" in body
     assert f"{s.websites_checked_department}个州政府部门网站" in body
     assert f"{s.websites_checked_county}个县级政府网站" in body
+    found = body[body.index("进行全覆盖检查"):]  # the 发现存在突出问题的… clause of (一)
+    for label, n in (("州政府网站", s.websites_flagged_prefecture), ("州政府部门网站", s.websites_flagged_department),
+                     ("县级政府网站", s.websites_flagged_county)):
+        assert (f"{label}{n}个" in found.split("（二）")[0]) == bool(n), (label, n)
     assert f"政务新媒体共{s.accounts_checked}个" in body
     if s.accounts_flagged:
         assert f"发现存在突出问题的政务新媒体{s.accounts_flagged}个" in body
@@ -103,8 +103,8 @@ def test_notice_counts_equal_the_planted_summary(demo_run, scenario):
     assert "甘办函〔2024〕67号" in text and "2024年9月14日" in text
 
 
-def test_raw_landing_has_evidence_for_every_site_and_account(demo_run, scenario):
-    tmp, _ = demo_run
+def test_raw_landing_has_evidence_for_every_site_and_account(demo):
+    tmp, _, scenario = demo
     runs = list((tmp / "data" / "raw" / "quarter=2024Q3").glob("run=*"))
     assert len(runs) == 1
     pages = pq.read_table(runs[0] / "pages").to_pylist()

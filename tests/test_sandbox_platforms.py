@@ -406,11 +406,12 @@ def test_ganzi_accounts_plant_the_notice():
         again = [a for a in run if served[a.account_id]
                  and longest_gap(served[a.account_id], window_days, clip) > ALLOWED_GAP]
         assert again == gaps, (window_days, clip)
-    # pinned posts must be ignored: counting them would hide a planted gap
-    with_pinned = [a for a in gaps
-                   if longest_gap(sorted(p.days_ago + r * p.every for p in a.posts for r in range(p.repeat)),
-                                  window) <= ALLOWED_GAP]
-    assert [a.account_name for a in with_pinned] == ["天下甲居"]
+    # WeChat's MP back-end list has no pin flag (a pinned post is listed at its publication date), so a
+    # pinned WeChat post inside the window would be indistinguishable from an ordinary update: none is planted.
+    assert not [a.account_name for a in run if a.connector == "wechat"
+                and any(p.pinned and p.days_ago <= window for p in a.posts)]
+    # on the platforms that flag pins, old pinned posts sit on top of accounts that are (not) in the annex
+    assert any(p.pinned for a in run if a.connector == "weibo" for p in a.posts)
     # the only closed account whose history is served is both closed-unfiled and 断更
     both = [a for a in closed if served[a.account_id]]
     assert [(a.platform, a.account_name) for a in both] == [("今日头条", "甘孜州市场监督管理局")]

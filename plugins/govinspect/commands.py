@@ -23,7 +23,7 @@ DEMO_DEFAULTS = {
 
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="run the quarterly DAG once on the simulated prefecture")
-    demo.add_argument("--scenario", default=os.environ.get("GOVINSPECT_DEMO_SCENARIO", "small"))
+    demo.add_argument("--scenario", default=os.environ.get("GOVINSPECT_DEMO_SCENARIO", "ganzi-2024q3"))
     demo.add_argument("--quarter", default="2024Q3")
     demo.add_argument("--monitoring-date")
     demo.add_argument("--notice-date")
