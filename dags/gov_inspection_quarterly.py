@@ -6,12 +6,13 @@ Runs the quarterly inspection end to end and drafts the notice (通报):
 1. **prepare_run** — validate the params and the inventory (a clear error naming file, row and field stops
    the run before anything is collected) and land the inventory snapshot;
 2. **collect_website** (mapped per site) and **collect_accounts_<platform>** (mapped per batch of accounts,
-   one pool per platform) — every page and platform answer lands as Parquet with its evidence;
+   one pool per platform; Celery queue `collect`) — every page and platform answer lands as Parquet with
+   its evidence;
 3. **finish_landing** → **gx_raw_gate** — Great Expectations on the raw landing;
 4. **dbt** — the indicator models, one dbt call per model through Cosmos, in the one-slot
-   `duckdb_writer` pool (DuckDB allows a single writer);
+   `duckdb_writer` pool (DuckDB allows a single writer) on the Celery queue `dbt`;
 5. **gx_marts_gate** → **publish_notice** — the notice is written to `output/<quarter>/` only when both
-   gates pass.
+   gates pass (they open DuckDB too: same pool, same `dbt` queue).
 
 Params: `quarter` (2024Q3), `monitoring_date` (监测时间点), `notice_date`, `document_number`
 (甘办函〔2024〕67号), `inventory` (a folder of CSV files), `rules_profile` (`ganzi` | `national_2019`).
@@ -27,6 +28,8 @@ from cosmos import DbtTaskGroup
 
 from govinspect import pipeline
 from govinspect.airflow_wiring import (
+    COLLECT_QUEUE,
+    DBT_QUEUE,
     DUCKDB_POOL,
     PLATFORM_POOLS,
     dbt_group_configs,
@@ -71,7 +74,7 @@ def gov_inspection_quarterly():
     def plan_accounts(ctx: dict, connector: str) -> list[list[dict]]:
         return pipeline.plan_accounts(ctx, connector)
 
-    @task(map_index_template="{{ work['site']['site_id'] }}")
+    @task(queue=COLLECT_QUEUE, map_index_template="{{ work['site']['site_id'] }}")
     def collect_website(work: dict, ctx: dict) -> dict:
         return pipeline.collect_website(work, ctx)
 
@@ -83,15 +86,15 @@ def gov_inspection_quarterly():
     def gx_raw_gate(ctx: dict) -> dict:
         return pipeline.raw_gate(ctx)
 
-    @task(pool=DUCKDB_POOL)
+    @task(pool=DUCKDB_POOL, queue=DBT_QUEUE)
     def gx_marts_gate(ctx: dict) -> dict:
         return pipeline.marts_gate(ctx)
 
-    @task(pool=DUCKDB_POOL, outlets=[notice_asset()])
+    @task(pool=DUCKDB_POOL, queue=DBT_QUEUE, outlets=[notice_asset()])
     def publish_notice(ctx: dict) -> list[str]:
         return pipeline.publish(ctx)
 
-    @task(map_index_template="{{ batch[0]['account_id'] }}…")
+    @task(queue=COLLECT_QUEUE, map_index_template="{{ batch[0]['account_id'] }}…")
     def collect_accounts(batch: list[dict], ctx: dict) -> dict:
         return pipeline.collect_accounts(batch, ctx)
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
 
 from govinspect import pipeline
-from govinspect.airflow_wiring import probes_asset
+from govinspect.airflow_wiring import COLLECT_QUEUE, probes_asset
 
 DEFAULT_ARGS = {"owner": "gov-inspection", "retries": 2, "retry_delay": timedelta(minutes=1)}
 
@@ -34,7 +34,7 @@ DEFAULT_ARGS = {"owner": "gov-inspection", "retries": 2, "retry_delay": timedelt
     params={"inventory": Param("", type="string", description="Inventory folder (empty: $GOVINSPECT_INVENTORY)")},
 )
 def site_availability_probe():
-    @task(outlets=[probes_asset()], execution_timeout=timedelta(minutes=10))
+    @task(queue=COLLECT_QUEUE, outlets=[probes_asset()], execution_timeout=timedelta(minutes=10))
     def probe_all_sites() -> dict:
         context = get_current_context()
         return pipeline.probe_round(dict(context["params"]), context["dag_run"].run_id)

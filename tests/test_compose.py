@@ -241,6 +241,20 @@ def test_commands(services: dict) -> None:
     assert not _ports(services["airflow-worker"]), "published ports prevent --scale"
 
 
+def test_queues_and_limits_match_the_local_distributed_mode(services: dict, airflow_services: dict) -> None:
+    """The compose workers serve exactly the queues the DAGs use (govinspect.distributed.QUEUES), with the
+    same default queue, parallelism and worker concurrency as `govinspect distributed up`."""
+    from govinspect.distributed import PARALLELISM, QUEUES, WORKER_CONCURRENCY
+
+    worker = " ".join(_strings(services["airflow-worker"]["command"]))
+    assert re.search(r"--queues[ =](\S+)", worker).group(1).split(",") == list(QUEUES)
+    for name, svc in airflow_services.items():
+        env = _env(svc)
+        assert env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"] == QUEUES[0], name
+        assert env["AIRFLOW__CORE__PARALLELISM"] == str(PARALLELISM), name
+        assert env["AIRFLOW__CELERY__WORKER_CONCURRENCY"] == f"${{AIRFLOW_WORKER_CONCURRENCY:-{WORKER_CONCURRENCY}}}"
+
+
 def test_init_migrates_creates_pools_and_parses_dbt(services: dict) -> None:
     script = " ".join(_strings(services["airflow-init"]["command"]))
     assert "airflow db migrate" in script

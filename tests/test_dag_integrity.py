@@ -70,6 +70,39 @@ def test_database_writers_share_the_one_slot_pool(dagbag):
         assert dag.get_task(f"collect_accounts_{c}").pool == f"platform_{c}"
 
 
+def test_celery_queues_collect_fans_out_dbt_single_writer(dagbag):
+    """Collection on `collect` (any worker), everything that opens DuckDB on `dbt`, the rest on `default`;
+    the queues are the ones the Celery workers serve (docker-compose.yaml, govinspect.distributed)."""
+    import re
+
+    import yaml
+
+    from govinspect.distributed import QUEUES
+
+    dag = dagbag.dags["gov_inspection_quarterly"]
+    collect = {"collect_website", *(f"collect_accounts_{c}" for c in ("weibo", "wechat", "toutiao", "douyin"))}
+    dbt_tasks = [t for t in dag.tasks if t.task_id.startswith("dbt.")]
+    assert dbt_tasks, "the Cosmos dbt group rendered no tasks"
+    for t in dag.tasks:
+        if t.task_id in collect:
+            assert t.queue == "collect", f"{t.task_id} is on queue {t.queue!r}"
+        elif t.pool == "duckdb_writer":
+            assert t.queue == "dbt", f"{t.task_id} opens DuckDB but is on queue {t.queue!r}"
+        else:
+            assert t.queue == "default", f"{t.task_id} is on queue {t.queue!r}"
+    assert {t.task_id for t in dag.tasks if t.queue == "collect"} == collect
+    assert all(t.queue == "dbt" and t.pool == "duckdb_writer" for t in dbt_tasks)
+    assert dag.get_task("gx_marts_gate").queue == dag.get_task("publish_notice").queue == "dbt"
+    assert dagbag.dags["site_availability_probe"].get_task("probe_all_sites").queue == "collect"
+
+    used = {t.queue for d in dagbag.dags.values() for t in d.tasks}
+    assert used <= set(QUEUES), f"queues no worker serves: {used - set(QUEUES)}"
+    compose = yaml.safe_load((DAGS.parent / "docker-compose.yaml").read_text(encoding="utf-8"))
+    command = compose["services"]["airflow-worker"]["command"]
+    command = command if isinstance(command, str) else " ".join(command)
+    assert set(re.search(r"--queues[ =](\S+)", command).group(1).split(",")) == set(QUEUES)
+
+
 def test_pools_used_by_dags_are_declared(dagbag):
     import json
 

@@ -16,6 +16,11 @@ from govinspect.vocab import CONNECTORS
 
 DUCKDB_POOL = "duckdb_writer"  # one slot: DuckDB allows one writer process per file
 PLATFORM_POOLS = {c: f"platform_{c}" for c in CONNECTORS}  # see include/airflow/pools.json
+# Celery queues (ignored by `airflow dags test` and the LocalExecutor): collection fans out over every worker
+# serving `collect`; every task that opens the DuckDB file goes to `dbt` (and stays in the one-slot pool), so
+# it can be pinned to the worker next to the warehouse without touching the DAGs. The rest: `default`.
+COLLECT_QUEUE = "collect"
+DBT_QUEUE = "dbt"
 
 
 # Asset identities are fixed, not derived from folders: moving GOVINSPECT_DATA_DIR must not create new assets.
@@ -37,7 +42,8 @@ def dbt_manifest() -> Path:
 
 def dbt_group_configs(ctx_task_id: str) -> dict:
     """Keyword arguments of the Cosmos ``DbtTaskGroup``: rendered from the manifest (no ``dbt ls`` at parse
-    time), one ``dbt build`` subprocess per model in the one-slot DuckDB pool, vars from the run's context."""
+    time), one ``dbt build`` subprocess per model in the one-slot DuckDB pool on the ``dbt`` queue, vars from the
+    run's context."""
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig  # noqa: PLC0415
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior  # noqa: PLC0415
 
@@ -73,6 +79,6 @@ def dbt_group_configs(ctx_task_id: str) -> dict:
             # tests that read two models (relationships) run after both, not inside the first one's build
             should_detach_multiple_parents_tests=True,
         ),
-        "operator_args": {"vars": dbt_vars, "pool": DUCKDB_POOL},
+        "operator_args": {"vars": dbt_vars, "pool": DUCKDB_POOL, "queue": DBT_QUEUE},
         "default_args": {"retries": 2},
     }

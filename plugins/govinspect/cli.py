@@ -14,6 +14,7 @@ import sys
 COMMANDS: tuple[str, ...] = (
     "govinspect.sandbox.cli",
     "govinspect.commands",
+    "govinspect.distributed",
 )
 
 
