@@ -73,9 +73,42 @@ SEED_PROBLEMS = [  # notice_paragraph, phrase
 CHECKED = {"prefecture": 1, "department": 19, "county": 18}
 
 
+LEVEL_CN = {"prefecture": "州", "department": "部门", "county": "县"}
+
+
+def seed_findings(quarter: str, sites, accounts) -> list[dict]:
+    """fct_findings rows behind the annexes (one per annex row) plus one early warning not in the notice."""
+    rows = []
+    for i, (unit, name, problem, level) in enumerate(sites, 1):
+        rows.append({"object_type": "column", "object_id": f"s{i:02d}-c1", "site_id": f"s{i:02d}",
+                     "account_id": None, "unit": unit, "level": LEVEL_CN[level], "object_name": name,
+                     "platform": None, "category": problem[:2], "problem": problem, "rule_id": "W3",
+                     "indicator": "W3", "severity": "veto", "annex": 1, "notice_order": 10, "inventory_order": i,
+                     "evidence": f"栏目“{problem[:2]}”最新信息日期2024-08-21，距监测时间点20天",
+                     "evidence_url": f"http://s{i:02d}.example.gov.cn/col/", "evidence_date": date(2024, 8, 21)})
+    for i, (acc, unit, platform, name, problem) in enumerate(accounts, 1):
+        closed = problem == CLOSED
+        rows.append({"object_type": "account", "object_id": acc, "site_id": None, "account_id": acc, "unit": unit,
+                     "level": "县", "object_name": name, "platform": platform, "category": None,
+                     "problem": problem, "rule_id": "M3" if closed else "M2", "indicator": "M3" if closed else "M2",
+                     "severity": "veto", "annex": 2, "notice_order": 30 if closed else 21, "inventory_order": i,
+                     "evidence": "平台返回账号已注销" if closed else "2024-05-01至2024-07-20无发文",
+                     "evidence_url": None, "evidence_date": None if closed else date(2024, 5, 1)})
+    if sites:
+        rows.append({**rows[0], "object_id": "s01", "object_type": "site", "rule_id": "W9", "indicator": "W9",
+                     "severity": "warning", "annex": None, "notice_order": 90, "problem": "网站联系电话138****0000",
+                     "evidence": "页脚联系电话138****0000", "category": None})
+    for r in rows:
+        r["quarter"] = quarter
+        r["finding_id"] = f"{quarter}|{r['rule_id']}|{r['object_id']}|{r['problem']}"
+    return rows
+
+
 def make_marts(db: Path, *, quarter: str = Q, sites=SEED_SITES, accounts=SEED_ACCOUNTS, problems=SEED_PROBLEMS,
-               checked=CHECKED, accounts_checked: int = 145, summary_overrides: dict | None = None) -> Path:
-    """Create the four notice marts in ``db`` the way the dbt project defines them (summary derived here)."""
+               checked=CHECKED, accounts_checked: int = 145, summary_overrides: dict | None = None,
+               findings: list[dict] | None = None) -> Path:
+    """Create the four notice marts and fct_findings in ``db`` the way the dbt project defines them (summary
+    derived here; findings by default one per annex row, see ``seed_findings``)."""
     flagged = {lv: sum(1 for s in sites if s[3] == lv) for lv in ("prefecture", "department", "county")}
     closed_ids = {a[0] for a in accounts if a[4] == CLOSED}
     flagged_ids = {a[0] for a in accounts if a[4] != CLOSED}
@@ -109,6 +142,16 @@ def make_marts(db: Path, *, quarter: str = Q, sites=SEED_SITES, accounts=SEED_AC
                         [quarter, i, acc, unit, platform, name, problem])
         for i, (para, phrase) in enumerate(problems, 1):
             con.execute("insert into mart_notice_problems values (?, ?, ?, ?)", [quarter, para, phrase, i])
+        con.execute("""create table if not exists fct_findings (finding_id varchar, quarter varchar, run_id varchar,
+            rules_profile varchar, rule_id varchar, indicator varchar, severity varchar, object_type varchar,
+            object_id varchar, site_id varchar, column_id varchar, account_id varchar, unit varchar, level varchar,
+            object_name varchar, platform varchar, category varchar, problem varchar, evidence varchar,
+            evidence_url varchar, evidence_date date, annex int, notice_paragraph int, notice_phrase varchar,
+            notice_order int, inventory_order int)""")
+        for f in seed_findings(quarter, sites, accounts) if findings is None else findings:
+            cols = list(f)
+            con.execute(f"insert into fct_findings ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+                        [f[c] for c in cols])
     finally:
         con.close()
     return db
@@ -152,7 +195,8 @@ def section(md: str, heading: str) -> str:
 
 def test_seed_notice_header_dates_and_deadline(seed_db, tmp_path):
     files = publish(seed_db, params(), tmp_path / "out")
-    assert set(files) == {"md", "html"}
+    assert set(files) == {"md", "html", "docx", "xlsx"}
+    assert [p.name for p in files.values()] == ["notice.md", "notice.html", "notice.docx", "findings.xlsx"]
     md = files["md"].read_text(encoding="utf-8")
     assert md.splitlines()[0] == "甘孜藏族自治州人民政府办公室"
     assert "# 关于2024年第三季度全州政府网站和政务新媒体检查情况的通报" in md

@@ -2,7 +2,8 @@
 
     params = NoticeParams(quarter="2024Q3", monitoring_date=date(2024, 9, 10), notice_date=date(2024, 9, 14),
                           document_number="甘办函〔2024〕67号")
-    publish(paths().duckdb, params)            # -> {"md": output/2024Q3/notice.md, "html": .../notice.html}
+    publish(paths().duckdb, params)   # -> {"md": output/2024Q3/notice.md, "html": .../notice.html,
+                                      #     "docx": .../notice.docx, "xlsx": .../findings.xlsx}
 """
 
 from govinspect.notice.context import (
@@ -20,12 +21,14 @@ from govinspect.notice.context import (
     cn_period,
     read_marts,
 )
+from govinspect.notice.docx import render_docx
 from govinspect.notice.model import NoticeParams, NoticeProfile, ProfileError, load_profile
-from govinspect.notice.render import md_escape, publish, render_notice, render_strings
+from govinspect.notice.render import md_escape, publish, render_all, render_notice, render_strings
+from govinspect.notice.workbook import read_findings, render_workbook
 
 __all__ = [
     "ANNEX1_COLUMNS", "ANNEX2_COLUMNS", "Annex", "NoticeContext", "NoticeDataError", "NoticeParams",
     "NoticeProfile", "Paragraph", "ProfileError", "Section", "build_context", "cn_date", "cn_month_day",
-    "cn_number", "cn_period", "load_profile", "md_escape", "publish", "read_marts", "render_notice",
-    "render_strings",
+    "cn_number", "cn_period", "load_profile", "md_escape", "publish", "read_findings", "read_marts",
+    "render_all", "render_docx", "render_notice", "render_strings", "render_workbook",
 ]
