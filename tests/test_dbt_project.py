@@ -26,6 +26,16 @@ accounts (ganzi M2 window: 3 calendar months, 2024-06-10 .. 2024-09-10, gaps > 1
   A09 posts 2 d and 10 d old, a pinned post 25 d, then 40..90 d                -> 断更 30 d in the middle only
   A10 collection rate-limited, nothing collected                              -> no finding, not_collected
   annex 2 (ganzi) order = 断更 rows then 注销未报备 rows, each in inventory order.
+
+availability probes (W1, the 7 Beijing-time days 2024-09-03 .. 2024-09-09; >= 5 % failed, >= 20 a day)
+  S01 20 a day, one timeout a day: 7 of 140 = exactly 5 %                     -> 站点无法访问 (veto, annex 1)
+  S02 25 a day, one timeout a day: 7 of 175 = 4 %                             -> nothing
+  S03 24 a day but 19 on 2024-09-06, 2 refused a day                          -> monitoring insufficient (warning)
+  S04 24 a day, 5 timeouts and 40 anti-bot challenges: 5 of 168 = 3 %         -> nothing (challenges are no failures)
+  S05 24 a day clean; timeouts on the monitoring day (one at 23:30 UTC on 09-09 = 07:30 on 09-10 in Beijing)
+      and on the day before the window                                        -> nothing
+  S06 24 a day clean                                                          -> nothing
+  annex 1 (ganzi) gets S01 (州) last; a landing without any probe file still builds (every site insufficient).
 """
 
 from __future__ import annotations
@@ -39,7 +49,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from govinspect.landing import RUN_RECORD_TYPES, land, slug
+from govinspect.landing import RUN_RECORD_TYPES, land, land_probes, slug
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = REPO / "dbt_project"
@@ -49,6 +59,7 @@ QUARTER = "2024Q3"
 RUN_ID = "manual__2024-09-10T00:00:00+00:00"
 MONITORING = dt.date(2024, 9, 10)
 UTC = dt.UTC
+BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 def days_before(n: int) -> dt.date:
@@ -167,6 +178,52 @@ def plant(root: Path) -> None:
     assert present == set(RUN_RECORD_TYPES)
 
 
+# site_id: (probes a day, {day: probes that day}, outcome(day_index, probe_index) for the probes of the week)
+def _outcome_s04(d: int, k: int) -> str:
+    if k == 0 and d < 5:
+        return "timeout"
+    return "challenged" if 1 <= k <= 6 and d < 7 and (d, k) != (6, 6) and (d, k) != (5, 6) else "ok"
+
+
+PROBES = {
+    "S01": (20, {}, lambda d, k: "timeout" if k == 0 else "ok"),
+    "S02": (25, {}, lambda d, k: "timeout" if k == 0 else "ok"),
+    "S03": (24, {3: 19}, lambda d, k: "refused" if k < 2 else "ok"),
+    "S04": (24, {}, _outcome_s04),
+    "S05": (24, {}, lambda d, k: "ok"),
+    "S06": (24, {}, lambda d, k: "ok"),
+}
+WEEK = [days_before(7 - d) for d in range(7)]  # 2024-09-03 .. 2024-09-09
+
+
+def plant_probes(root: Path) -> None:
+    """Probe rounds as the probe DAG lands them: one file per round instant, in its Beijing day's folder."""
+    rounds: dict[dt.datetime, list[dict]] = {}
+
+    def probe(site_id: str, instant: dt.datetime, outcome: str) -> None:
+        rounds.setdefault(instant, []).append({
+            "site_id": site_id, "url": f"https://{site_id.lower()}.gov.cn/", "probed_at": instant.astimezone(UTC),
+            "outcome": outcome, "status_code": {"ok": 200, "challenged": 412}.get(outcome),
+            "elapsed_ms": 15000.0 if outcome == "timeout" else 120.0,
+            "error": None if outcome == "ok" else outcome})
+
+    for site_id, (per_day, exceptions, outcome) in PROBES.items():
+        for d, day in enumerate(WEEK):
+            n = exceptions.get(d, per_day)
+            for k in range(n):
+                start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=BEIJING)
+                probe(site_id, start + dt.timedelta(minutes=k * (1440 // n)), outcome(d, k))
+    # outside the week: the monitoring day itself (one at 23:30 UTC the day before) and the day before the week
+    probe("S05", dt.datetime(2024, 9, 9, 23, 30, tzinfo=UTC), "timeout")
+    for h in range(12):
+        probe("S05", dt.datetime.combine(MONITORING, dt.time(h, 5), tzinfo=BEIJING), "timeout")
+        probe("S05", dt.datetime.combine(days_before(8), dt.time(h, 5), tzinfo=BEIJING), "timeout")
+    for instant, probe_rows in rounds.items():
+        local = instant.astimezone(BEIJING)
+        land_probes(probe_rows, probe_run_id=f"test__{local:%Y-%m-%dT%H:%M}", day=local.date().isoformat(),
+                    root=root)
+
+
 def dbt(tmp: Path, *args: str, profile: str = "ganzi", db: str = "warehouse.duckdb") -> None:
     variables = {
         "raw_root": str(tmp / "raw"),
@@ -201,13 +258,14 @@ def rows(db: Path, sql: str) -> list[tuple]:
 def built(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("dbt")
     plant(tmp / "raw")
+    plant_probes(tmp / "raw")
     dbt(tmp, "build")
     return tmp
 
 
 def test_annex_websites(built: Path) -> None:
     """附件1 in the seed notice's order: counties (要闻 ones, then 动态 ones), then departments, then 州;
-    within a site 要闻 before 动态."""
+    within a site 要闻 before 动态; the site unreachable for exactly 5 % of its visits is listed (州, last)."""
     got = rows(built / "warehouse.duckdb",
                "select quarter, row_no, site_id, unit, site_name, problem from mart_annex_websites order by row_no")
     assert got == [
@@ -217,6 +275,7 @@ def test_annex_websites(built: Path) -> None:
         (QUARTER, 4, "S02", "州统计局", "甘孜州统计信息网", "要闻类栏目超14天未更新"),
         (QUARTER, 5, "S05", "州卫生健康委", "甘孜藏族自治州卫生健康委员会",
          "要闻类栏目超14天未更新；动态类栏目超14天未更新"),
+        (QUARTER, 6, "S01", "甘孜州人民政府办公室", "甘孜藏族自治州人民政府", "站点无法访问"),
     ]
 
 
@@ -250,7 +309,7 @@ def test_notice_summary(built: Path) -> None:
         "websites_checked_county", "websites_flagged_prefecture", "websites_flagged_department",
         "websites_flagged_county", "accounts_checked", "accounts_flagged", "accounts_closed_unfiled")} == {
         "quarter": QUARTER, "websites_checked": 6, "websites_checked_prefecture": 1,
-        "websites_checked_department": 2, "websites_checked_county": 3, "websites_flagged_prefecture": 0,
+        "websites_checked_department": 2, "websites_checked_county": 3, "websites_flagged_prefecture": 1,
         "websites_flagged_department": 2, "websites_flagged_county": 3,
         "accounts_checked": 9,  # A06's closure is filed: not a running account
         "accounts_flagged": 5,  # 断更: A02 A03 A04 A07 A09 (A03 also closed without filing)
@@ -275,6 +334,11 @@ def test_findings_and_verdicts(built: Path) -> None:
         ("M2_gap_in_window", "A09", "prominent", "2024-08-01至2024-08-31间隔30天未更新", days_before(40)),
         ("M3_closed_unfiled", "A03", "prominent", closed, MONITORING),
         ("M3_closed_unfiled", "A05", "prominent", closed, MONITORING),
+        # 19 probes on 2024-09-06: no verdict on S03's availability, only a warning
+        ("W1_probes_insufficient", "S03", "warning",
+         "监测7天中有1天访问次数少于20次（单日最少19次；共163次访问，失败14次），不作无法访问判定", days_before(1)),
+        # exactly 5 % with >= : veto (S02's 4 %, S04's challenges and S05's probes outside the week: nothing)
+        ("W1_unreachable", "S01", "veto", "监测7天共140次访问，失败7次（5.0%）", days_before(1)),
         ("W3_column_stale_news", "C03", "prominent", "栏目“统计要闻”最新信息日期2024-08-21，距监测时间点20天",
          days_before(20)),
         ("W3_column_stale_news", "C05", "prominent", "栏目“得荣要闻”未采集到带日期的信息", None),
@@ -288,15 +352,21 @@ def test_findings_and_verdicts(built: Path) -> None:
          days_before(20)),
     ]
     assert rows(db, "select count(*), count(distinct finding_id) from fct_findings where quarter = "
-                    f"'{QUARTER}' and rules_profile = 'ganzi'") == [(18, 18)]
+                    f"'{QUARTER}' and rules_profile = 'ganzi'") == [(20, 20)]
     # the 断更 evidence links the post that opens the gap (A04 has none)
     assert rows(db, "select object_id, evidence_url from fct_findings where rule_id = 'M2_gap_in_window' "
                     "order by object_id") == [
         ("A02", "https://platform.example/1000002/2"), ("A03", "https://platform.example/t03/1"),
         ("A04", None), ("A07", "https://platform.example/gh_a07/1"), ("A09", "https://platform.example/gh_a09/4")]
-    assert rows(db, "select site_id, findings, has_prominent_problem from mart_site_verdicts order by site_id") == [
-        ("S01", 0, False), ("S02", 1, True), ("S03", 1, True), ("S04", 2, True), ("S05", 2, True),
-        ("S06", 1, True)]
+    assert rows(db, "select site_id, findings, has_prominent_problem, availability_probes, availability_failures, "
+                    "availability_status from mart_site_verdicts order by site_id") == [
+        ("S01", 1, True, 140, 7, "unreachable"), ("S02", 1, True, 175, 7, "reachable"),
+        ("S03", 2, True, 163, 14, "insufficient"), ("S04", 2, True, 168, 5, "reachable"),
+        ("S05", 2, True, 168, 0, "reachable"), ("S06", 1, True, 168, 0, "reachable")]
+    # challenges are visits, not failures; the measured evidence says so
+    assert rows(db, "select evidence from intermediate.int_sites_availability_measured "
+                    "where site_id = 'S04' and rule_id = 'W1_unreachable'") == [
+        ("监测7天共168次访问，失败5次（3.0%）；另有40次遇反爬验证，不计为失败",)]
     assert rows(db, "select account_id, platform_status, status_outcome, last_post_on, has_prominent_problem, "
                     "closed_unfiled, updates_evaluated, verdict from mart_account_verdicts order by account_id") == [
         ("A01", "active", "ok", days_before(2), False, False, True, "clean"),
@@ -312,18 +382,20 @@ def test_findings_and_verdicts(built: Path) -> None:
     ]
     assert rows(db, "select notice_paragraph, notice_phrase from mart_notice_problems "
                     "order by notice_paragraph, phrase_order") == [
-        (1, "栏目更新不及时"), (3, "政务新媒体更新不及时"), (3, "政务新媒体注销报备不及时")]
+        (1, "网站无法访问"), (1, "栏目更新不及时"), (3, "政务新媒体更新不及时"), (3, "政务新媒体注销报备不及时")]
 
 
 def test_national_profile_counts_stale_columns_together(built: Path) -> None:
     dbt(built, "build", "--exclude-resource-type", "unit_test", profile="national_2019", db="national.duckdb")
     db = built / "national.duckdb"
-    assert rows(db, "select row_no, site_id, problem from mart_annex_websites") == [
-        (1, "S05", "多个栏目超期未更新")]
+    assert rows(db, "select row_no, site_id, problem from mart_annex_websites order by row_no") == [
+        (1, "S05", "多个栏目超期未更新"), (2, "S01", "站点无法访问")]
     assert rows(db, "select evidence from fct_findings where rule_id = 'W3_columns_stale_total'") == [
         ("超期未更新栏目共5个：“卫健要闻”、“工作动态”、“通知公告”、“政策文件”、“公示公告”",)]
-    # single stale columns are early warnings there, not notice material
-    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(10,)]
+    # single stale columns (10) and S03's insufficient monitoring are early warnings there, not notice material
+    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(11,)]
+    assert rows(db, "select object_id, severity from fct_findings where indicator = 'W1' order by rule_id") == [
+        ("S03", "warning"), ("S01", "veto")]
     # the two-week rule is the veto of annex 2; 断更 is a scored item, not listed
     assert rows(db, "select row_no, account_id, problem from mart_annex_accounts order by row_no") == [
         (1, "A02", "监测时间点前两周内未更新"), (2, "A03", "监测时间点前两周内未更新"),
@@ -347,3 +419,23 @@ def test_parse_needs_no_data(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-4000:]
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     assert "exposure.govinspect.notice" in manifest["exposures"]
+
+
+def test_build_without_any_probe_file(tmp_path: Path) -> None:
+    """A fresh installation: the probe DAG never ran, no probes/ folder at all. The build must not fail;
+    every site is insufficiently monitored (a warning, not in the annex) and none is declared unreachable."""
+    plant(tmp_path / "raw")
+    assert not (tmp_path / "raw" / "probes").exists()
+    dbt(tmp_path, "build", "--exclude-resource-type", "unit_test", db="no_probes.duckdb")
+    db = tmp_path / "no_probes.duckdb"
+    assert rows(db, "select count(*) from staging.stg_raw__probes") == [(0,)]
+    assert rows(db, "select rule_id, object_id, severity, annex, evidence from fct_findings where indicator = 'W1' "
+                    "order by object_id") == [
+        ("W1_probes_insufficient", s, "warning", None,
+         "监测7天中有7天访问次数少于20次（单日最少0次；共0次访问，失败0次），不作无法访问判定")
+        for s in ("S01", "S02", "S03", "S04", "S05", "S06")]
+    assert rows(db, "select distinct availability_status from mart_site_verdicts") == [("insufficient",)]
+    # the annex and the notice are those of the other rules
+    assert [r[0] for r in rows(db, "select site_id from mart_annex_websites order by row_no")] == [
+        "S03", "S04", "S06", "S02", "S05"]
+    assert rows(db, "select notice_phrase from mart_notice_problems where notice_paragraph = 1") == [("栏目更新不及时",)]

@@ -16,14 +16,55 @@
      or list_contains(string_split({{ categories }}, '|'), {{ category }}))
 {%- endmacro %}
 
-{#- Does `value` break the rule's line? `comparison` is '>' or '>=' (seed column); a NULL value (nothing
-    dated, no post at all) counts as a breach when null_breaches is true: undated counts as not updated. -#}
+{#- Does `value` break the rule's line? `comparison` is '>' or '>=' (seed column; '<' for a minimum, e.g. W1's
+    probes per day: fewer than the line breaks it); a NULL value (nothing dated, no post at all) counts as a
+    breach when null_breaches is true: undated counts as not updated. -#}
 {% macro breaches(value, threshold='threshold', comparison='comparison', null_breaches=true) -%}
     case
         when {{ value }} is null then {{ 'true' if null_breaches else 'false' }}
         when {{ comparison }} = '>' then {{ value }} > {{ threshold }}
         when {{ comparison }} = '>=' then {{ value }} >= {{ threshold }}
+        when {{ comparison }} = '<' then {{ value }} < {{ threshold }}
     end
+{%- endmacro %}
+
+{#- A rules-table number as text without a useless '.0' (20.0 -> 20, 2.5 -> 2.5), for evidence wording. -#}
+{% macro number_text(value) -%}
+    regexp_replace(cast({{ value }} as varchar), '\.0+$', '')
+{%- endmacro %}
+
+{#- The availability probes (W1) as a relation: source('raw', 'probes') - read_parquet over
+    <raw_root>/probes/date=*/*.parquet - when at least one probe file exists, else an empty relation of the
+    same columns (landing.PROBE_SCHEMA). DuckDB's read_parquet fails on a glob that matches nothing, and a
+    fresh installation (or one whose probe DAG never ran) has no probe file at all: the quarterly run must
+    still build, every site then being "insufficiently monitored". The check runs DuckDB's glob() on the
+    very pattern of the source (taken from the rendered relation, so the location is defined once, in
+    _raw__sources.yml) each time the model is built. In unit tests source() is a fixture CTE: used as is. -#}
+{% macro probes_relation() -%}
+    {%- set relation = source('raw', 'probes') -%}
+    {%- set match = modules.re.search("read_parquet\(\s*'([^']+)'", relation | string) -%}
+    {%- set present = true -%}
+    {%- if execute and match -%}
+        {%- set pattern = match.group(1) | replace("'", "''") -%}
+        {%- set present = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] > 0 -%}
+    {%- endif -%}
+    {%- if present -%}
+        {{ relation }}
+    {%- else -%}
+        (
+            select
+                cast(null as varchar) as probe_run_id,
+                cast(null as varchar) as site_id,
+                cast(null as varchar) as url,
+                cast(null as timestamp with time zone) as probed_at,
+                cast(null as varchar) as outcome,
+                cast(null as integer) as status_code,
+                cast(null as double) as elapsed_ms,
+                cast(null as varchar) as content_sha256,
+                cast(null as varchar) as error
+            where false
+        )
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Start of a rule's history window: the monitoring point minus `months` calendar months (DuckDB date

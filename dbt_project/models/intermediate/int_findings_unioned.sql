@@ -32,6 +32,23 @@ site_findings as (
     where is_breach
 ),
 
+availability_findings as (
+    -- W1: the unreachable veto (measured weeks only) and the insufficient-monitoring warning
+    select
+        rule_id,
+        'site' as object_type,
+        site_id as object_id,
+        site_id,
+        cast(null as varchar) as column_id,
+        cast(null as varchar) as account_id,
+        cast(null as varchar) as category,
+        evidence,
+        home_url as evidence_url,
+        window_end as evidence_date
+    from {{ ref('int_sites_availability_measured') }}
+    where is_breach
+),
+
 account_stale_findings as (
     select
         rule_id,
@@ -83,6 +100,8 @@ account_unfiled_findings as (
 select * from column_findings
 union all
 select * from site_findings
+union all
+select * from availability_findings
 union all
 select * from account_stale_findings
 union all
