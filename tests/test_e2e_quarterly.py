@@ -27,6 +27,7 @@ def _env(tmp: Path) -> dict[str, str]:
         "GOVINSPECT_DATA_DIR": str(tmp / "data"),
         "GOVINSPECT_OUTPUT_DIR": str(tmp / "output"),
         "GOVINSPECT_DUCKDB_PATH": str(tmp / "data" / "warehouse" / "govinspect.duckdb"),
+        "GOVINSPECT_ALLOWED_NETWORKS": "127.61.0.0/16",  # the simulated prefecture (SSRF guard allowance)
     }
 
 

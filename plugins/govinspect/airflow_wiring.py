@@ -53,6 +53,15 @@ def dbt_group_configs(ctx_task_id: str) -> dict:
         raise FileNotFoundError(
             f"dbt manifest not found at {manifest}: run 'make setup' (it runs 'dbt parse') before loading the DAGs"
         )
+    # A manifest older than the project would render a DAG without the new models, in a wrong order.
+    built = manifest.stat().st_mtime
+    sources = [p for d in ("models", "seeds", "macros", "tests") for p in (project / d).rglob("*") if p.is_file()]
+    stale = [p for p in [*sources, project / "dbt_project.yml"] if p.stat().st_mtime > built]
+    if stale:
+        raise RuntimeError(
+            f"dbt manifest {manifest} is older than {stale[0].relative_to(project)} ({len(stale)} file(s) changed): "
+            "run 'make setup' (it runs 'dbt parse') so the DAG renders the current models"
+        )
     ctx = f"ti.xcom_pull(task_ids='{ctx_task_id}')"
     dbt_vars = {
         "raw_root": str(paths().raw),

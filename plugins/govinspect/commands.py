@@ -16,6 +16,7 @@ from govinspect.settings import paths
 
 log = logging.getLogger(__name__)
 
+DEMO_ALLOWED_NETWORKS = "127.61.0.0/16"  # the simulated prefecture's hosts (see govinspect.sandbox)
 DEMO_DEFAULTS = {
     "2024Q3": {"monitoring_date": "2024-09-10", "notice_date": "2024-09-14", "document_number": "甘办函〔2024〕67号"},
 }
@@ -53,11 +54,15 @@ def run_extract_list(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Start the simulated prefecture, run the quarterly DAG in-process (``airflow dags test``), stop."""
+    from govinspect.collect.netguard import ALLOWED_NETWORKS_ENV  # noqa: PLC0415
     from govinspect.localenv import apply  # noqa: PLC0415
     from govinspect.sandbox import Sandbox  # noqa: PLC0415
     from govinspect.sandbox.replay import replay_probes  # noqa: PLC0415
 
     apply()
+    # The simulated prefecture lives on loopback (127.61.0.0/16), which the collectors' SSRF guard refuses
+    # unless allowed: the demo allows exactly that block (the sandbox itself configures no security).
+    os.environ[ALLOWED_NETWORKS_ENV] = DEMO_ALLOWED_NETWORKS
     defaults = DEMO_DEFAULTS.get(args.quarter, {})
     started = time.perf_counter()
     with Sandbox(scenario=args.scenario) as sandbox:

@@ -7,13 +7,15 @@ can be called without Airflow, which is how the tests and the CLI use them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
 from govinspect import landing
 from govinspect.collect.http import Fetcher, FetchPolicy
-from govinspect.collect.probe import probe_sites
+from govinspect.collect.netguard import allowed_networks_from_env
+from govinspect.collect.probe import probe_policy, probe_sites
 from govinspect.collect.site import collect_site
 from govinspect.inventory import Inventory, load_inventory
 from govinspect.platforms.base import AccountResult, status_row
@@ -25,8 +27,14 @@ log = logging.getLogger(__name__)
 
 ACCOUNT_BATCH_SIZE = 25
 POST_WINDOW_DAYS = 100  # the 3-month 断更 window plus the gap before its first post
-SITE_POLICY = FetchPolicy(total_timeout=30.0, per_host=2, global_limit=8)
-PLATFORM_POLICY = FetchPolicy(total_timeout=30.0, per_host=2, global_limit=4)
+SITE_POLICY = FetchPolicy(total_timeout=30.0, per_host=2, global_limit=8, min_interval=0.2, max_attempts=3)
+PLATFORM_POLICY = FetchPolicy(total_timeout=30.0, per_host=2, global_limit=4, min_interval=0.2, max_attempts=3)
+
+
+def configured(policy: FetchPolicy) -> FetchPolicy:
+    """``policy`` with the settings taken from configuration when a task runs: the SSRF guard's allowed
+    networks (``GOVINSPECT_ALLOWED_NETWORKS``, comma-separated CIDRs; unset in production)."""
+    return dataclasses.replace(policy, allowed_networks=allowed_networks_from_env())
 
 
 def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) -> dict:
@@ -81,7 +89,7 @@ def collect_website(work: dict, ctx: dict) -> dict:
     site = work["site"]
 
     async def _go():
-        async with Fetcher(SITE_POLICY) as fetcher:
+        async with Fetcher(configured(SITE_POLICY)) as fetcher:
             return await collect_site(site, work["columns"], run.monitoring_date, fetcher)
 
     result = asyncio.run(_go())
@@ -104,7 +112,7 @@ def collect_accounts(batch: list[dict], ctx: dict) -> dict:
                    for a in batch]
     else:
         async def _go():
-            async with Fetcher(PLATFORM_POLICY) as fetcher:
+            async with Fetcher(configured(PLATFORM_POLICY)) as fetcher:
                 return await asyncio.gather(*(connector.collect(a, since, run.monitoring_date, fetcher)
                                               for a in batch))
         results = asyncio.run(_go())
@@ -140,7 +148,7 @@ def probe_round(params: dict, probe_run_id: str, now: datetime | None = None) ->
     """One availability probe of every inventory site, landed as one record per site."""
     inventory = load_inventory(resolve_run(params | {"quarter": "", "monitoring_date": ""}, probe_run_id).inventory)
     sites = [{"site_id": w.site_id, "home_url": w.home_url} for w in inventory.websites]
-    rows = asyncio.run(probe_sites(sites, now=now))
+    rows = asyncio.run(probe_sites(sites, now=now, policy=probe_policy()))
     day = (now or datetime.now(TZ)).astimezone(TZ).date().isoformat()
     path = landing.land_probes(rows, probe_run_id=probe_run_id, day=day)
     return {"sites": len(rows), "outcomes": dict(Counter(r["outcome"] for r in rows)), "file": str(path)}

@@ -33,6 +33,7 @@ FETCH_OUTCOMES: tuple[str, ...] = (
     "challenged",  # anti-bot challenge (HTTP 412, JavaScript challenge): not "down"
     "too_large",  # body over the size limit
     "rate_limited",  # platform or site said slow down, retries exhausted
+    "blocked_by_policy",  # refused by the SSRF guard (scheme, private/loopback/metadata address): not fetched
     "not_collected",  # not attempted (budget spent, missing credentials): reason in `error`
     "error",  # anything else; the message is in `error`
 )

@@ -1,5 +1,9 @@
 """Fetch a URL and say what happened, as data: never raise for a network or HTTP failure.
 
+Politeness (per-host concurrency and spacing), bounded retries of transient failures (timeout, reset, 5xx,
+429; never TLS, challenges, other 4xx or oversized bodies) with jitter and ``Retry-After``, and the SSRF
+guard (:mod:`govinspect.collect.netguard`: refused URLs are outcome ``blocked_by_policy``) all live here.
+
 Every answer becomes a :class:`FetchResult` whose ``outcome`` is one of ``vocab.FETCH_OUTCOMES``. A fetch is
 complete only when the whole body arrived within ``policy.total_timeout`` seconds (connect, redirects and
 body together), which is the 19号 rule for availability ("not opened after 15 s is a failure").
@@ -10,16 +14,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import random
 import ssl
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
 
 from govinspect.collect.decode import decode_body
+from govinspect.collect.netguard import BlockedByPolicy, NetGuard, Resolver, default_resolver
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,18 @@ _ACCEPT = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8"
 
 @dataclass(frozen=True)
 class FetchPolicy:
+    """How to fetch. Timeouts and intervals in seconds.
+
+    ``total_timeout`` bounds one attempt (connect, redirects, whole body); ``max_attempts`` bounds attempts of
+    transient failures (timeout, reset, 5xx, 429), so one :meth:`Fetcher.get` takes at most about
+    ``max_attempts * total_timeout`` plus the waits in between (each at most ``max(backoff_max,
+    retry_after_cap)``). A ``Retry-After`` longer than ``retry_after_cap`` is not waited for: the answer is
+    kept. ``min_interval`` spaces the starts of requests to one host; ``per_host`` bounds how many run at
+    once. ``allowed_networks``: CIDRs the SSRF guard lets through (:mod:`govinspect.collect.netguard`).
+    ``insecure_fallback``: after a certificate failure, fetch again without verification and mark the
+    result ``verified_tls=False`` (off by default).
+    """
+
     total_timeout: float = 15.0
     connect_timeout: float = 10.0
     max_bytes: int = 8 * 1024 * 1024
@@ -39,6 +59,13 @@ class FetchPolicy:
     global_limit: int = 16
     user_agent: str = "Mozilla/5.0 (compatible; govinspect/0.1; +government website inspection)"
     verify_tls: bool = True
+    min_interval: float = 0.0
+    max_attempts: int = 3
+    backoff_base: float = 0.3
+    backoff_max: float = 10.0
+    retry_after_cap: float = 30.0
+    insecure_fallback: bool = False
+    allowed_networks: tuple[str, ...] = ()
 
 
 @dataclass
@@ -52,6 +79,9 @@ class FetchResult:
     body: bytes = b""
     content_type: str | None = None
     error: str | None = None
+    attempts: int = 1  # requests made for this answer (retries and the insecure fallback included)
+    verified_tls: bool = True  # False: the certificate failed and the body came from the insecure fallback
+    retry_after: float | None = field(default=None, repr=False)  # seconds the server asked to wait (429/503)
     _text: tuple[str, str] | None = field(default=None, repr=False)
 
     @property
@@ -111,52 +141,175 @@ def looks_challenged(status: int, body: bytes) -> bool:
     return any(marker in head for marker in _CHALLENGE_MARKERS)
 
 
-class Fetcher:
-    """An httpx client with bounded concurrency per host and overall. Use as an async context manager."""
+_TRANSIENT = frozenset({"timeout", "reset"})
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
 
-    def __init__(self, policy: FetchPolicy | None = None, transport: httpx.AsyncBaseTransport | None = None):
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date), or None if unreadable.
+
+    ``now`` is the server's ``Date`` when it sent one (its clock may differ from ours), else our clock.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _server_now(headers: httpx.Headers) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(headers.get("date", ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class Fetcher:
+    """An httpx client with politeness (concurrency and spacing per host, bounded overall), bounded retries
+    with backoff and jitter, and the SSRF guard on every request and redirect hop. Use as an async context
+    manager. Never raises for a network or HTTP failure: every answer is a :class:`FetchResult`.
+
+    Test seams: ``transport`` (e.g. ``httpx.MockTransport``), ``resolver`` (``(host, port) -> [addresses]``;
+    with an injected transport and no resolver the guard checks schemes and literal addresses only),
+    ``sleep``/``clock`` (an async sleep and a monotonic clock, to run backoff and spacing on fake time) and
+    ``rng`` (jitter).
+    """
+
+    def __init__(self, policy: FetchPolicy | None = None, transport: httpx.AsyncBaseTransport | None = None, *,
+                 resolver: Resolver | None = None, sleep: Callable[[float], Awaitable[object]] | None = None,
+                 clock: Callable[[], float] | None = None, rng: random.Random | None = None):
         self.policy = policy or FetchPolicy()
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self._insecure: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(self.policy.global_limit)
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(self.policy.per_host))
+        self._next_slot: dict[str, float] = defaultdict(float)  # host -> earliest start of its next request
+        self._sleep = sleep or asyncio.sleep
+        self._clock = clock or time.monotonic
+        self._rng = rng or random.Random()
+        if resolver is None and transport is None:
+            resolver = default_resolver
+        self.guard = NetGuard(self.policy.allowed_networks, resolver)
 
-    async def __aenter__(self) -> Fetcher:
+    def _make_client(self, verify: bool) -> httpx.AsyncClient:
         p = self.policy
-        self._client = httpx.AsyncClient(
+        return httpx.AsyncClient(
             follow_redirects=True,
             max_redirects=p.max_redirects,
             timeout=httpx.Timeout(p.total_timeout, connect=p.connect_timeout),
             headers={"User-Agent": p.user_agent, "Accept": _ACCEPT, "Accept-Language": "zh-CN,zh;q=0.9"},
-            verify=p.verify_tls,
+            verify=verify,
             transport=self._transport,
             trust_env=False,
+            event_hooks={"request": [self._check_request]},  # every hop, redirects included
         )
+
+    async def _check_request(self, request: httpx.Request) -> None:
+        await self.guard.check(request.url.scheme, request.url.raw_host.decode("ascii", "replace"), request.url.port)
+
+    async def __aenter__(self) -> Fetcher:
+        self._client = self._make_client(self.policy.verify_tls)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        for client in (self._client, self._insecure):
+            if client is not None:
+                await client.aclose()
 
     async def get(self, url: str, *, params: dict | None = None, headers: dict | None = None) -> FetchResult:
         assert self._client is not None, "use 'async with Fetcher() as f'"
-        host = urlsplit(url).netloc
+        p = self.policy
+        parts = urlsplit(url)
+        host = (parts.hostname or parts.netloc).lower()
         fetched_at = datetime.now(UTC)
         start = time.perf_counter()
-        async with self._global, self._hosts[host]:
-            try:
-                async with asyncio.timeout(self.policy.total_timeout):
-                    result = await self._get(url, params, headers, fetched_at)
-            except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome
-                outcome, message = classify_exception(exc)
-                result = FetchResult(url, None, fetched_at, outcome, error=message)
+        attempts = transient = 0
+        insecure, tls_error = False, None
+        while True:
+            attempts += 1
+            result = await self._attempt(url, params, headers, fetched_at, host, insecure=insecure)
+            if result.outcome == "tls" and p.insecure_fallback and not insecure:
+                log.warning("GET %s: certificate not verified (%s); fetching again without verification",
+                            url, result.error)
+                insecure, tls_error = True, result.error
+                continue
+            transient += 1
+            delay = self._retry_delay(result, transient, host)
+            if delay is None:
+                break
+            log.info("GET %s -> %s %s (attempt %d of %d); retrying in %.1f s", url, result.outcome,
+                     result.status_code or "", transient, p.max_attempts, delay)
+            if delay > 0:  # a Retry-After wait happens in _pace, for every request to the host
+                await self._sleep(delay)
+        result.attempts = attempts
+        if insecure:
+            result.verified_tls = False
+            note = f"TLS not verified (insecure fallback): {tls_error}"
+            result.error = note if result.error is None else f"{result.error}; {note}"
         result.elapsed_ms = round((time.perf_counter() - start) * 1000, 1)
-        log.debug("GET %s -> %s %s (%.0f ms)", url, result.outcome, result.status_code, result.elapsed_ms)
+        log.debug("GET %s -> %s %s (%.0f ms, %d attempts)", url, result.outcome, result.status_code,
+                  result.elapsed_ms, attempts)
         return result
 
-    async def _get(self, url: str, params: dict | None, headers: dict | None, fetched_at: datetime) -> FetchResult:
+    def _retry_delay(self, result: FetchResult, attempt: int, host: str) -> float | None:
+        """Seconds to wait before the next attempt, or None when this answer is final."""
+        p = self.policy
+        status = result.status_code or 0
+        retryable = result.outcome in _TRANSIENT or (
+            result.outcome in ("http_error", "rate_limited") and (status >= 500 or status == 429))
+        if not retryable or attempt >= p.max_attempts:
+            return None
+        backoff = min(p.backoff_max, p.backoff_base * 2 ** (attempt - 1))
+        delay = backoff / 2 + self._rng.uniform(0, backoff / 2)  # "equal jitter": never 0, never in lockstep
+        if status in _RETRY_AFTER_STATUSES and result.retry_after is not None:
+            if result.retry_after > p.retry_after_cap:
+                log.info("%s asks to wait %.0f s (over the %.0f s cap): not retrying", host, result.retry_after,
+                         p.retry_after_cap)
+                return None
+            # The host said when: every request to it waits, not only this one.
+            self._next_slot[host] = max(self._next_slot[host], self._clock() + result.retry_after)
+            return 0.0
+        return delay
+
+    async def _pace(self, host: str) -> None:
+        """Wait for this host's next free slot (``min_interval`` apart, and after any ``Retry-After``)."""
+        now = self._clock()
+        slot = max(now, self._next_slot[host])
+        self._next_slot[host] = slot + self.policy.min_interval  # reserved before awaiting: no race in asyncio
+        if slot > now:
+            await self._sleep(slot - now)
+
+    async def _attempt(self, url: str, params: dict | None, headers: dict | None, fetched_at: datetime, host: str,
+                       *, insecure: bool) -> FetchResult:
+        async with self._hosts[host]:
+            await self._pace(host)
+            async with self._global:
+                try:
+                    async with asyncio.timeout(self.policy.total_timeout):
+                        return await self._get(url, params, headers, fetched_at, insecure=insecure)
+                except BlockedByPolicy as exc:
+                    log.warning("GET %s refused by policy: %s", url, exc)
+                    return FetchResult(url, None, fetched_at, "blocked_by_policy", error=str(exc))
+                except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome
+                    outcome, message = classify_exception(exc)
+                    return FetchResult(url, None, fetched_at, outcome, error=message)
+
+    async def _get(self, url: str, params: dict | None, headers: dict | None, fetched_at: datetime, *,
+                   insecure: bool = False) -> FetchResult:
         assert self._client is not None
-        async with self._client.stream("GET", url, params=params, headers=headers) as response:
+        if insecure and self._insecure is None:
+            self._insecure = self._make_client(verify=False)
+        client = self._insecure if insecure else self._client
+        async with client.stream("GET", url, params=params, headers=headers) as response:
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():  # decompressed; the limit bounds memory
@@ -176,6 +329,10 @@ class Fetcher:
             outcome = "rate_limited"
         else:
             outcome = "http_error"
-        return FetchResult(url, str(response.url), fetched_at, outcome, status, body=body,
-                           content_type=response.headers.get("content-type"),
-                           error=None if outcome == "ok" else f"HTTP {status}")
+        result = FetchResult(url, str(response.url), fetched_at, outcome, status, body=body,
+                             content_type=response.headers.get("content-type"),
+                             error=None if outcome == "ok" else f"HTTP {status}")
+        if status in _RETRY_AFTER_STATUSES:
+            result.retry_after = parse_retry_after(response.headers.get("retry-after"),
+                                                   _server_now(response.headers))
+        return result
