@@ -56,3 +56,14 @@ def test_quarters():
     assert quarter_of(date(2024, 9, 30)) == "2024Q3"
     assert quarter_bounds("2024Q4") == (date(2024, 10, 1), date(2024, 12, 31))
     assert quarter_bounds("2024Q1") == (date(2024, 1, 1), date(2024, 3, 31))
+
+
+def test_inventory_folder_param_wins_over_the_environment(monkeypatch):
+    from govinspect.run import inventory_folder
+
+    monkeypatch.setenv("GOVINSPECT_INVENTORY", "/env-inv")
+    assert inventory_folder({"inventory": " /param-inv "}) == "/param-inv"
+    assert inventory_folder({"inventory": ""}) == "/env-inv"
+    monkeypatch.delenv("GOVINSPECT_INVENTORY")
+    with pytest.raises(RunParamError, match="^inventory:"):
+        inventory_folder({})

@@ -20,7 +20,7 @@ from govinspect.collect.site import collect_site
 from govinspect.inventory import Inventory, load_inventory
 from govinspect.platforms.base import AccountResult, status_row
 from govinspect.platforms.registry import MissingEndpoint, connector_for, endpoint_from_connection
-from govinspect.run import TZ, RunContext, resolve_run
+from govinspect.run import TZ, RunContext, inventory_folder, resolve_run
 from govinspect.settings import paths
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def dbt_vars(ctx: dict) -> dict:
 
 def probe_round(params: dict, probe_run_id: str, now: datetime | None = None) -> dict:
     """One availability probe of every inventory site, landed as one record per site."""
-    inventory = load_inventory(resolve_run(params | {"quarter": "", "monitoring_date": ""}, probe_run_id).inventory)
+    inventory = load_inventory(inventory_folder(params))
     sites = [{"site_id": w.site_id, "home_url": w.home_url} for w in inventory.websites]
     rows = asyncio.run(probe_sites(sites, now=now, policy=probe_policy()))
     day = (now or datetime.now(TZ)).astimezone(TZ).date().isoformat()

@@ -84,6 +84,14 @@ def _date_param(name: str, value: object, default: date) -> date:
         raise RunParamError(f"{name}: '{value}' is not a date (YYYY-MM-DD)") from exc
 
 
+def inventory_folder(params: dict) -> str:
+    """The inventory folder of a run: the ``inventory`` param, else ``GOVINSPECT_INVENTORY``."""
+    inventory = (params.get("inventory") or os.environ.get("GOVINSPECT_INVENTORY") or "").strip()
+    if not inventory:
+        raise RunParamError("inventory: no inventory folder given (param 'inventory' or GOVINSPECT_INVENTORY)")
+    return inventory
+
+
 def resolve_run(params: dict, run_id: str, run_after: datetime | None = None) -> RunContext:
     """Validate the DAG params and fill the defaults; raise :class:`RunParamError` naming the bad one."""
     today = (run_after or datetime.now(TZ)).astimezone(TZ).date()
@@ -98,9 +106,7 @@ def resolve_run(params: dict, run_id: str, run_after: datetime | None = None) ->
     profile = (params.get("rules_profile") or "ganzi").strip()
     if profile not in PROFILES:
         raise RunParamError(f"rules_profile: '{profile}' is not one of {', '.join(PROFILES)}")
-    inventory = (params.get("inventory") or os.environ.get("GOVINSPECT_INVENTORY") or "").strip()
-    if not inventory:
-        raise RunParamError("inventory: no inventory folder given (param 'inventory' or GOVINSPECT_INVENTORY)")
+    inventory = inventory_folder(params)
     return RunContext(
         quarter=quarter, monitoring_date=monitoring, notice_date=notice,
         document_number=(params.get("document_number") or "").strip(), inventory=inventory,
