@@ -75,6 +75,50 @@ SCHEMAS: dict[str, pa.Schema] = {
         pa.field("item_date", pa.date32()), pa.field("date_text", pa.string()),
         pa.field("date_source", pa.string()), pa.field("pinned", pa.bool_()),
     ]),
+    # Items linked from the home page with their dates (W2 首页更新): the newest dated one is the home page's
+    # last update. Same fields as column items, without a column.
+    "home_items": pa.schema(_RUN + [
+        pa.field("site_id", pa.string()), pa.field("page_url", pa.string()), pa.field("position", pa.int32()),
+        pa.field("title", pa.string()), pa.field("url", pa.string()), pa.field("item_date", pa.date32()),
+        pa.field("date_text", pa.string()), pa.field("date_source", pa.string()), pa.field("pinned", pa.bool_()),
+    ]),
+    # Column-like links on the home page that the inventory does not know: for an operator to add.
+    "discovered_columns": pa.schema(_RUN + [
+        pa.field("site_id", pa.string()), pa.field("found_on", pa.string()), pa.field("title", pa.string()),
+        pa.field("url", pa.string()), pa.field("reason", pa.string()),
+    ]),
+    # One row per distinct link checked (错链死链), with the first page it was found on.
+    "links": pa.schema(_RUN + [
+        pa.field("site_id", pa.string()), pa.field("found_on", pa.string()), pa.field("link_text", pa.string()),
+        pa.field("url", pa.string()), pa.field("checked_at", _TS), pa.field("method", pa.string()),
+        pa.field("status_code", pa.int32()), pa.field("outcome", pa.string()), pa.field("elapsed_ms", pa.float64()),
+        pa.field("error", pa.string()),
+    ]),
+    # Content checks of article pages dated inside the window: personal data (隐私泄露: only a masked form is
+    # kept) and suspected wording errors (错别字/表述不规范, always "suspected": a person confirms).
+    "content_hits": pa.schema(_RUN + [
+        pa.field("site_id", pa.string()), pa.field("column_id", pa.string()), pa.field("article_url", pa.string()),
+        pa.field("article_title", pa.string()), pa.field("article_date", pa.date32()),
+        pa.field("check", pa.string()),  # privacy | wording
+        pa.field("kind", pa.string()),  # id_card | mobile | bank_card | the dictionary entry's kind (领导姓名…)
+        pa.field("matched", pa.string()),  # privacy: the masked form only; wording: the suspect text
+        pa.field("suggestion", pa.string()),  # wording: the right form from the dictionary
+        pa.field("context", pa.string()),  # a short excerpt around the hit, personal numbers masked
+        pa.field("content_sha256", pa.string()),
+    ]),
+    # Interaction column (互动/留言): one row per message, with the dates it was asked and answered.
+    "messages": pa.schema(_RUN + [
+        pa.field("site_id", pa.string()), pa.field("column_id", pa.string()), pa.field("page_url", pa.string()),
+        pa.field("title", pa.string()), pa.field("url", pa.string()), pa.field("asked_on", pa.date32()),
+        pa.field("replied_on", pa.date32()), pa.field("status_text", pa.string()),
+    ]),
+    # Important releases (重点政务信息转载): for each configured release and site, whether and when it was reposted.
+    "reposts": pa.schema(_RUN + [
+        pa.field("site_id", pa.string()), pa.field("release_id", pa.string()),
+        pa.field("release_title", pa.string()), pa.field("publisher", pa.string()),
+        pa.field("released_at", _TS), pa.field("found", pa.bool_()), pa.field("column_id", pa.string()),
+        pa.field("url", pa.string()), pa.field("reposted_at", _TS), pa.field("date_source", pa.string()),
+    ]),
     # --- accounts ---------------------------------------------------------------------------------------
     # One row per account per run: what the platform said about the account.
     "account_statuses": pa.schema(_RUN + [
@@ -92,6 +136,14 @@ SCHEMAS: dict[str, pa.Schema] = {
         pa.field("title", pa.string()), pa.field("url", pa.string()), pa.field("pinned", pa.bool_()),
         pa.field("is_repost", pa.bool_()), pa.field("source", pa.string()),  # connector | hand_export
         pa.field("raw_sha256", pa.string()),
+    ]),
+    # Accounts found by searching each platform for the units' names (私自开设 discovery), with evidence;
+    # whether a candidate is in the roster is decided downstream (dbt), and an operator confirms.
+    "account_candidates": pa.schema(_RUN + [
+        pa.field("platform", pa.string()), pa.field("connector", pa.string()), pa.field("query", pa.string()),
+        pa.field("unit", pa.string()), pa.field("platform_id", pa.string()), pa.field("account_name", pa.string()),
+        pa.field("verified", pa.bool_()), pa.field("verified_name", pa.string()), pa.field("url", pa.string()),
+        pa.field("fetched_at", _TS), pa.field("request_url", pa.string()), pa.field("raw_sha256", pa.string()),
     ]),
 }
 
