@@ -1,0 +1,27 @@
+"""Airflow plugin: the 检查通报 views (notices, downloads, dbt docs, GX Data Docs) in the Airflow UI.
+
+Mounts :func:`govinspect.views.create_app` on the API server at ``/govinspect`` and adds a navigation entry
+("检查通报", under Browse) that shows it inside the UI at ``/plugin/govinspect``. The pages require Airflow's
+login (see :mod:`govinspect.views.auth`). Needs Airflow >= 3.1 (external views).
+"""
+
+from __future__ import annotations
+
+from airflow.plugins_manager import AirflowPlugin
+
+from govinspect.views import NAV_ROUTE, URL_PREFIX, create_app
+
+
+class GovinspectViewsPlugin(AirflowPlugin):
+    name = "govinspect_views"
+    fastapi_apps = [{"name": "govinspect_views", "app": create_app(), "url_prefix": URL_PREFIX}]
+    external_views = [
+        {
+            "name": "检查通报",
+            # No leading slash: the UI resolves it against its <base href>, so a [api] base_url path is kept.
+            "href": URL_PREFIX.lstrip("/") + "/",
+            "url_route": NAV_ROUTE,
+            "destination": "nav",
+            "category": "browse",
+        }
+    ]
