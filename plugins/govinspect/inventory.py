@@ -18,7 +18,7 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -135,20 +135,35 @@ class _Reader:
     path: Path
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> other accepted header names
     problems: list[Problem] = field(default_factory=list)
+
+    def _raw_rows(self) -> list[list[str]] | None:
+        """The file's rows as text cells (CSV, or the first sheet of an XLSX); None after a problem."""
+        name = self.path.name
+        if self.path.suffix.lower() == ".xlsx":
+            try:
+                return _xlsx_rows(self.path)
+            except Exception as exc:  # noqa: BLE001 - a damaged workbook: openpyxl/zipfile raise many kinds
+                self.problems.append(Problem(name, None, None, f"cannot be read as XLSX: {type(exc).__name__}: {exc}"))
+                return None
+        try:
+            text = self.path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.problems.append(Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            return None
+        return list(csv.reader(text.splitlines()))
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         name = self.path.name
         if not self.path.is_file():
             self.problems.append(Problem(name, None, None, f"file is missing (expected at {self.path})"))
             return
-        try:
-            text = self.path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            self.problems.append(Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        raw_rows = self._raw_rows()
+        if raw_rows is None:
             return
-        reader = csv.DictReader(text.splitlines())
-        header = [h.strip() for h in (reader.fieldnames or [])]
+        by_alias = {alias: fld for fld, names in self.aliases.items() for alias in names}
+        header = [by_alias.get(h.strip(), h.strip()) for h in (raw_rows[0] if raw_rows else [])]
         missing = [c for c in self.required if c not in header]
         if missing:
             self.problems.append(Problem(name, 1, None, f"missing column(s): {', '.join(missing)}"))
@@ -156,12 +171,11 @@ class _Reader:
         unknown = [c for c in header if c and c not in self.required + self.optional]
         if unknown:
             self.problems.append(Problem(name, 1, None, f"unknown column(s): {', '.join(unknown)}"))
-        reader.fieldnames = header
-        for line_no, raw in enumerate(reader, start=2):
-            if None in raw:  # more cells than header columns
+        for line_no, cells in enumerate(raw_rows[1:], start=2):
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 self.problems.append(Problem(name, line_no, None, "more cells than the header has columns"))
                 continue
-            row = {k: (v or "").strip() for k, v in raw.items()}
+            row = {k: (cells[i] if i < len(cells) else "").strip() for i, k in enumerate(header) if k}
             if not any(row.values()):
                 continue  # blank line
             yield line_no, row
@@ -207,6 +221,28 @@ class _Reader:
             self.problem(row_no, fld, f"duplicate {label} (first on row {seen[key]})")
         else:
             seen[key] = row_no
+
+
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook  # noqa: PLC0415 - only for an XLSX roster
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [[_xlsx_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
 def url_problem(value: str) -> str | None:
@@ -292,11 +328,30 @@ def _load_accounts(folder: Path, problems: list[Problem]) -> list[Account]:
     return out
 
 
-def _load_roster(folder: Path, problems: list[Problem]) -> list[RosterEntry]:
+# Headers of the 政务新媒体信息报送系统 export, accepted for the roster (CSV or XLSX) besides the English names.
+ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
+    "unit": ("主办单位", "单位名称", "开办主体"),
+    "platform": ("平台", "平台类型", "账号类型"),
+    "account_name": ("账号名称",),
+    "platform_id": ("账号ID", "平台账号ID"),
+    "status": ("状态", "账号状态"),
+    "opened_on": ("开设日期", "开设备案日期", "备案日期"),
+    "closed_on": ("关停日期", "注销日期", "关停注销备案日期"),
+}
+
+
+def _roster_source(folder: Path) -> Path:
+    """``roster.csv``, else ``roster.xlsx`` (the 报送系统 export as downloaded)."""
+    csv_path, xlsx_path = folder / "roster.csv", folder / "roster.xlsx"
+    return xlsx_path if not csv_path.exists() and xlsx_path.exists() else csv_path
+
+
+def _load_roster(folder: Path, problems: list[Problem], monitoring_date: date | None = None) -> list[RosterEntry]:
     r = _Reader(
-        folder / "roster.csv",
+        _roster_source(folder),
         ("unit", "platform", "account_name", "platform_id", "status", "opened_on"),
         ("closed_on",),
+        aliases=ROSTER_ALIASES,
     )
     out: list[RosterEntry] = []
     keys: dict = {}
@@ -307,6 +362,9 @@ def _load_roster(folder: Path, problems: list[Problem]) -> list[RosterEntry]:
         opened, closed = r.check_date(n, row, "opened_on"), r.check_date(n, row, "closed_on")
         if opened and closed and closed < opened:
             r.problem(n, "closed_on", f"closure {closed} is before opening {opened}")
+        for fld, day in (("opened_on", opened), ("closed_on", closed)):
+            if monitoring_date and day and day > monitoring_date:
+                r.problem(n, fld, f"{day} is after the monitoring point {monitoring_date}")
         if row["status"] in ("关停", "注销") and not closed:
             r.problem(n, "closed_on", f"status '{row['status']}' needs the closure filing date")
         r.unique(keys, (row["platform"], row["platform_id"]), n, "platform_id", "platform_id on this platform")
@@ -319,8 +377,10 @@ def _load_roster(folder: Path, problems: list[Problem]) -> list[RosterEntry]:
     return out
 
 
-def load_inventory(folder: str | Path) -> Inventory:
-    """Load and validate an inventory folder; raise :class:`InventoryError` listing every problem."""
+def load_inventory(folder: str | Path, monitoring_date: date | None = None) -> Inventory:
+    """Load and validate an inventory folder; raise :class:`InventoryError` listing every problem.
+
+    With ``monitoring_date`` (a run's monitoring point) roster filings dated after it are problems too."""
     folder = Path(folder)
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -328,7 +388,7 @@ def load_inventory(folder: str | Path) -> Inventory:
     websites = _load_websites(folder, problems)
     columns = _load_columns(folder, {w.site_id for w in websites}, problems)
     accounts = _load_accounts(folder, problems)
-    roster = _load_roster(folder, problems)
+    roster = _load_roster(folder, problems, monitoring_date)
     if problems:
         raise InventoryError(folder, problems)
     return Inventory(folder, tuple(websites), tuple(columns), tuple(accounts), tuple(roster))

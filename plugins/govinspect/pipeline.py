@@ -19,6 +19,8 @@ from govinspect.collect.probe import probe_policy, probe_sites
 from govinspect.collect.site import collect_site
 from govinspect.inventory import Inventory, load_inventory
 from govinspect.platforms.base import AccountResult, status_row
+from govinspect.platforms.budget import BudgetedFetcher, RequestBudget, share
+from govinspect.platforms.handexport import HandExports, load_exports
 from govinspect.platforms.registry import MissingEndpoint, connector_for, endpoint_from_connection
 from govinspect.run import TZ, RunContext, inventory_folder, resolve_run
 from govinspect.settings import paths
@@ -44,14 +46,16 @@ def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) ->
     """
     ctx = resolve_run(params, run_id, run_after)
     notice_params(ctx.to_dict())  # a bad 发文字号 fails now, not after an hour of collection
-    inventory = load_inventory(ctx.inventory)
+    inventory = load_inventory(ctx.inventory, monitoring_date=ctx.monitoring_date)
+    exports = load_exports(ctx.inventory, inventory.records()["accounts"], keep_evidence=True)
     _land_inventory(inventory, ctx)
     paths().duckdb.parent.mkdir(parents=True, exist_ok=True)  # DuckDB does not create folders
     log.info(
-        "run %s: quarter %s, monitoring point %s, profile %s; %d sites, %d columns, %d accounts (%s), roster %d",
+        "run %s: quarter %s, monitoring point %s, profile %s; %d sites, %d columns, %d accounts (%s), roster %d, "
+        "hand exports %s (%d accounts)",
         ctx.run_id, ctx.quarter, ctx.monitoring_date, ctx.rules_profile, len(inventory.websites),
         len(inventory.columns), len(inventory.accounts), dict(Counter(a.connector for a in inventory.accounts)),
-        len(inventory.roster),
+        len(inventory.roster), exports.files or "none", len(exports.posts),
     )
     return ctx.to_dict()
 
@@ -99,32 +103,76 @@ def collect_website(work: dict, ctx: dict) -> dict:
 
 
 def collect_accounts(batch: list[dict], ctx: dict) -> dict:
-    """Collect one batch of accounts of one platform; land one status row per account and its posts."""
+    """Collect one batch of accounts of one platform; land one status row per account and its posts.
+
+    The batch spends its share of the platform's request budget (:mod:`govinspect.platforms.budget`).
+    Hand-exported posts of the batch's accounts (``<inventory>/exports/``) are added with
+    ``source = hand_export``, see :func:`merge_hand_exports`.
+    """
     run = RunContext.from_dict(ctx)
     connector_name = batch[0]["connector"]
     part = f"{connector_name}-{batch[0]['account_id']}"
     since = run.monitoring_date - timedelta(days=POST_WINDOW_DAYS)
+    budget = RequestBudget(None)
+    inventory_accounts = _snapshot("accounts", run)
     try:
-        connector = connector_for(endpoint_from_connection(connector_name))
+        endpoint = endpoint_from_connection(connector_name)
+        connector = connector_for(endpoint)
     except MissingEndpoint as exc:
         log.error("%s: %s — %d accounts recorded as not collected", connector_name, exc, len(batch))
         results = [AccountResult(status_row(a, None, status="unknown", outcome="not_collected", error=str(exc)))
                    for a in batch]
     else:
+        platform_accounts = sum(1 for a in inventory_accounts if a["connector"] == connector_name)
+        budget = RequestBudget(share(endpoint.budget, len(batch), platform_accounts))
+
         async def _go():
             async with Fetcher(configured(PLATFORM_POLICY)) as fetcher:
-                return await asyncio.gather(*(connector.collect(a, since, run.monitoring_date, fetcher)
+                spending = BudgetedFetcher(fetcher, budget, connector_name)
+                return await asyncio.gather(*(connector.collect(a, since, run.monitoring_date, spending)
                                               for a in batch))
         results = asyncio.run(_go())
+    exports = load_exports(run.inventory, inventory_accounts)  # validated by prepare_run already
+    exported = merge_hand_exports(results, batch, exports, since, run.monitoring_date)
     statuses = [r.status for r in results]
     posts = [p for r in results for p in r.posts]
     landing.land("account_statuses", statuses, quarter=run.quarter, run_id=run.run_id, part=part)
     landing.land("posts", posts, quarter=run.quarter, run_id=run.run_id, part=part)
     summary = {"platform": connector_name, "accounts": len(batch), "posts": len(posts),
+               "hand_export_posts": exported,
                "statuses": dict(Counter(s["status"] for s in statuses)),
-               "outcomes": dict(Counter(s["outcome"] for s in statuses))}
+               "outcomes": dict(Counter(s["outcome"] for s in statuses)), "budget": budget.summary()}
     log.info("%s batch %s: %s", connector_name, part, summary)
     return summary
+
+
+def merge_hand_exports(results: list[AccountResult], batch: list[dict], exports: HandExports, since, until) -> int:
+    """Add the hand-exported posts of the batch's accounts to their results; return how many were added.
+
+    A post the connector also returned (same post id or same URL) is kept once, from the connector (its row
+    carries the platform's raw answer). An account covered by an export is *collected for posts* whatever
+    its connector did: when the connector failed (outcome other than ``ok``: unreachable, rate limited,
+    budget spent, no credentials…) the status row gets ``outcome = ok``, keeps the connector's ``status``
+    (``unknown`` when it learnt nothing), and ``error`` says that the posts come from the export and why the
+    connector failed. The export is taken as the account's complete list of posts for the window.
+    """
+    added = 0
+    for account, result in zip(batch, results, strict=True):
+        if not exports.covers(account["account_id"]):
+            continue
+        known_ids = {p["post_id"] for p in result.posts}
+        known_urls = {p["url"] for p in result.posts if p["url"]}
+        rows = [r for r in exports.rows_for(account, since, until)
+                if r["post_id"] not in known_ids and not (r["url"] and r["url"] in known_urls)]
+        result.posts.extend(rows)
+        added += len(rows)
+        files = ", ".join(exports.files_of(account["account_id"]))
+        if result.status["outcome"] != "ok":
+            reason = f"{result.status['outcome']}: {result.status.get('error') or ''}".strip().rstrip(":")
+            result.status["outcome"] = "ok"
+            result.status["error"] = f"posts from hand export {files}; connector {reason}"
+        log.info("%s: hand export %s: %d posts added in the window", account["account_id"], files, len(rows))
+    return added
 
 
 def finish_landing(ctx: dict) -> dict:

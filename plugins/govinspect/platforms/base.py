@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -14,6 +16,7 @@ from govinspect.collect.http import Fetcher, FetchResult
 from govinspect.landing import store_evidence
 
 TZ = ZoneInfo("Asia/Shanghai")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class PlatformEndpoint:
     base_url: str
     token: str | None = None
     cookie: str | None = None
+    budget: int | None = None  # requests per run for account collection, split over batches (None: no limit)
+    search_budget: int | None = None  # requests per run for the discovery search (None: no limit)
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
@@ -137,6 +142,11 @@ class Page:
     next: Any = None
 
 
+# Waits (seconds) before asking again for a page the platform refused with its own rate-limit answer (WeChat
+# ``base_resp.ret`` 200013, Weibo "请求过于频繁" with HTTP 200): HTTP 429 is retried by the fetcher already.
+RATE_LIMIT_WAITS: tuple[float, ...] = (5.0, 20.0, 60.0)
+
+
 @dataclass
 class PageFailure:
     """A page the platform answered with an error: recorded on the status row, never raised."""
@@ -159,19 +169,26 @@ async def collect_pages(result: AccountResult, account: dict, since: date, until
     are old and sit on top), when the cursor does not move, or after ``max_pages`` (noted in ``error``). A
     failed fetch, an answer that is not JSON, a :class:`PageFailure` or an answer ``read`` cannot make sense of
     (it raised) ends the paging and is recorded on the status row; the posts of the pages read so far are
-    kept. Each page's answer is kept as evidence.
+    kept. Each page's answer is kept as evidence. A page refused with the platform's own rate-limit answer
+    (``PageFailure(outcome="rate_limited")``) is asked for again after each wait of :data:`RATE_LIMIT_WAITS`
+    before that counts as a failure.
     """
     cursor = first
     for _ in range(max_pages):
-        answer = await fetch(cursor)
-        body = parse_json(answer) if answer.ok else None
-        if body is None:
-            record_failure(result, answer, f"{where(cursor)}: {answer.error or 'answer is not JSON'}")
-            return
-        try:
-            page = read(body, cursor)
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-            page = PageFailure(f"answer not understood: {type(exc).__name__}: {exc}")
+        for wait in (*RATE_LIMIT_WAITS, None):
+            answer = await fetch(cursor)
+            body = parse_json(answer) if answer.ok else None
+            if body is None:
+                record_failure(result, answer, f"{where(cursor)}: {answer.error or 'answer is not JSON'}")
+                return
+            try:
+                page = read(body, cursor)
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+                page = PageFailure(f"answer not understood: {type(exc).__name__}: {exc}")
+            if not (isinstance(page, PageFailure) and page.outcome == "rate_limited") or wait is None:
+                break
+            log.info("%s %s: %s; asking again in %.0f s", account["account_id"], where(cursor), page.message, wait)
+            await asyncio.sleep(wait)
         if isinstance(page, PageFailure):
             record_failure(result, answer, f"{where(cursor)}: {page.message}", outcome=page.outcome,
                            status=page.status)

@@ -11,6 +11,7 @@ from govinspect.platforms.base import (
     EndpointConnector,
     Item,
     Page,
+    PageFailure,
     collect_pages,
     parse_json,
     status_row,
@@ -22,6 +23,11 @@ MAX_PAGES = 60
 _CLOSED = ("注销",)
 _NOT_FOUND = ("不存在",)
 _BLOCKED = ("封", "屏蔽", "冻结", "违反")
+_THROTTLED = ("频繁", "稍后再试")  # {"ok":0,"msg":"请求过于频繁，请稍后再试"}, also with HTTP 200
+
+
+def is_throttled(msg: str) -> bool:
+    return any(w in msg for w in _THROTTLED)
 
 
 def status_from_message(msg: str) -> str:
@@ -38,9 +44,12 @@ def parse_created_at(value: str) -> datetime:
     return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
 
 
-def read_page(body: dict, page: int) -> Page:
-    """A page of the posts container; ``ok != 1`` or no cards is the end of the list."""
+def read_page(body: dict, page: int) -> Page | PageFailure:
+    """A page of the posts container; ``ok != 1`` or no cards is the end of the list, except a rate-limit
+    message (then the page is asked for again, see :func:`.base.collect_pages`)."""
     cards = (body.get("data") or {}).get("cards") or []
+    if body.get("ok") != 1 and is_throttled(str(body.get("msg") or "")):
+        return PageFailure(f"ok={body.get('ok')} {body.get('msg')}", outcome="rate_limited")
     if body.get("ok") != 1 or not cards:
         return Page([])
     items = []
@@ -72,6 +81,9 @@ class WeiboConnector(EndpointConnector):
                                             error=profile.error or "answer is not JSON"))
         if data.get("ok") != 1:
             msg = str(data.get("msg") or "")
+            if is_throttled(msg):
+                return AccountResult(status_row(account, profile, status="unknown", outcome="rate_limited",
+                                                error=msg))
             return AccountResult(status_row(account, profile, status=status_from_message(msg), outcome="ok",
                                             error=msg or None))
         info = (data.get("data") or {}).get("userInfo") or {}
