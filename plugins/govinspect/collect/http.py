@@ -226,6 +226,15 @@ class Fetcher:
                 await client.aclose()
 
     async def get(self, url: str, *, params: dict | None = None, headers: dict | None = None) -> FetchResult:
+        return await self.request("GET", url, params=params, headers=headers)
+
+    async def head(self, url: str, *, headers: dict | None = None) -> FetchResult:
+        """A HEAD request with the same politeness, retries and guard as :meth:`get` (empty body)."""
+        return await self.request("HEAD", url, headers=headers)
+
+    async def request(self, method: str, url: str, *, params: dict | None = None,
+                      headers: dict | None = None) -> FetchResult:
+        """``GET`` or ``HEAD`` one URL; see :meth:`get`."""
         assert self._client is not None, "use 'async with Fetcher() as f'"
         p = self.policy
         parts = urlsplit(url)
@@ -236,17 +245,17 @@ class Fetcher:
         insecure, tls_error = False, None
         while True:
             attempts += 1
-            result = await self._attempt(url, params, headers, fetched_at, host, insecure=insecure)
+            result = await self._attempt(url, params, headers, fetched_at, host, insecure=insecure, method=method)
             if result.outcome == "tls" and p.insecure_fallback and not insecure:
-                log.warning("GET %s: certificate not verified (%s); fetching again without verification",
-                            url, result.error)
+                log.warning("%s %s: certificate not verified (%s); fetching again without verification",
+                            method, url, result.error)
                 insecure, tls_error = True, result.error
                 continue
             transient += 1
             delay = self._retry_delay(result, transient, host)
             if delay is None:
                 break
-            log.info("GET %s -> %s %s (attempt %d of %d); retrying in %.1f s", url, result.outcome,
+            log.info("%s %s -> %s %s (attempt %d of %d); retrying in %.1f s", method, url, result.outcome,
                      result.status_code or "", transient, p.max_attempts, delay)
             if delay > 0:  # a Retry-After wait happens in _pace, for every request to the host
                 await self._sleep(delay)
@@ -256,7 +265,7 @@ class Fetcher:
             note = f"TLS not verified (insecure fallback): {tls_error}"
             result.error = note if result.error is None else f"{result.error}; {note}"
         result.elapsed_ms = round((time.perf_counter() - start) * 1000, 1)
-        log.debug("GET %s -> %s %s (%.0f ms, %d attempts)", url, result.outcome, result.status_code,
+        log.debug("%s %s -> %s %s (%.0f ms, %d attempts)", method, url, result.outcome, result.status_code,
                   result.elapsed_ms, attempts)
         return result
 
@@ -289,27 +298,27 @@ class Fetcher:
             await self._sleep(slot - now)
 
     async def _attempt(self, url: str, params: dict | None, headers: dict | None, fetched_at: datetime, host: str,
-                       *, insecure: bool) -> FetchResult:
+                       *, insecure: bool, method: str = "GET") -> FetchResult:
         async with self._hosts[host]:
             await self._pace(host)
             async with self._global:
                 try:
                     async with asyncio.timeout(self.policy.total_timeout):
-                        return await self._get(url, params, headers, fetched_at, insecure=insecure)
+                        return await self._get(url, params, headers, fetched_at, insecure=insecure, method=method)
                 except BlockedByPolicy as exc:
-                    log.warning("GET %s refused by policy: %s", url, exc)
+                    log.warning("%s %s refused by policy: %s", method, url, exc)
                     return FetchResult(url, None, fetched_at, "blocked_by_policy", error=str(exc))
                 except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome
                     outcome, message = classify_exception(exc)
                     return FetchResult(url, None, fetched_at, outcome, error=message)
 
     async def _get(self, url: str, params: dict | None, headers: dict | None, fetched_at: datetime, *,
-                   insecure: bool = False) -> FetchResult:
+                   insecure: bool = False, method: str = "GET") -> FetchResult:
         assert self._client is not None
         if insecure and self._insecure is None:
             self._insecure = self._make_client(verify=False)
         client = self._insecure if insecure else self._client
-        async with client.stream("GET", url, params=params, headers=headers) as response:
+        async with client.stream(method, url, params=params, headers=headers) as response:
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():  # decompressed; the limit bounds memory

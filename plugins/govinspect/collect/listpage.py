@@ -153,6 +153,37 @@ def extract_items(page: str, base_url: str, as_of: date | None = None) -> list[L
     return best
 
 
+def extract_all_items(page: str, base_url: str, as_of: date | None = None) -> list[ListItem]:
+    """Every list entry of a page, from all its lists (a home page has one box per column), one per URL.
+
+    Entries with no date are kept (undated); navigation entries come out undated too, so callers that want
+    "dated items linked from the page" filter on ``date``.
+    """
+    try:
+        root = html.fromstring(_records_html(page) or page)
+    except (etree.ParserError, ValueError):
+        return []
+    seen: dict[str, ListItem] = {}
+    for _container, entries in _entries(root):
+        for el in entries:
+            if any(child.tag in ("ul", "ol", "table") for child in el.iter() if child is not el):
+                continue  # an entry holding a whole list: its own entries are read instead
+            a = max(el.findall(".//a[@href]"), key=lambda x: len(_title_of(x)))
+            href = (a.get("href") or "").strip()
+            title = _title_of(a)
+            if not href or href.startswith(("javascript:", "#", "mailto:")) or len(title) < _MIN_TITLE:
+                continue
+            url = urljoin(base_url, href)
+            found = _item_date(el, a, title, url, as_of)
+            if found and as_of and found.value > as_of:
+                found = None
+            item = ListItem(title, url, found.value if found else None, found.text if found else None,
+                            found.source if found else None, _pinned(el))
+            if url not in seen or (item.date and not seen[url].date):
+                seen[url] = item
+    return list(seen.values())
+
+
 def newest_date(items: list[ListItem], as_of: date | None = None) -> date | None:
     """The newest item date (pinned items included: their date is real), ignoring dates after ``as_of``."""
     dates = [i.date for i in items if i.date and (as_of is None or i.date <= as_of)]

@@ -5,6 +5,9 @@ Written with :func:`govinspect.inventory.write_inventory`, never copied by hand.
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import timedelta
 from pathlib import Path
 
 from govinspect.inventory import write_inventory
@@ -36,7 +39,24 @@ def inventory_rows(scenario: Scenario, sites: dict[str, CmsSite], site_urls: dic
     return {"websites": websites, "columns": columns, "accounts": accounts, "roster": roster}
 
 
+def write_important_releases(folder: Path, scenario: Scenario) -> Path | None:
+    """``important_releases.csv`` (see :mod:`govinspect.releases`) from the scenario's releases; none: no file."""
+    target = folder / "important_releases.csv"
+    if not scenario.important_releases:
+        target.unlink(missing_ok=True)
+        return None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["release_id", "title", "publisher", "released_at", "url"])
+    for rel in scenario.important_releases:
+        day = scenario.monitoring_point - timedelta(days=rel.days_ago)
+        writer.writerow([rel.release_id, rel.title, rel.publisher, f"{day:%Y-%m-%d} {rel.time}", rel.source_url or ""])
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return target
+
+
 def write_scenario_inventory(folder: Path, scenario: Scenario, sites: dict[str, CmsSite],
                              site_urls: dict[str, str]) -> Path:
     write_inventory(folder, inventory_rows(scenario, sites, site_urls))
+    write_important_releases(folder, scenario)
     return folder
