@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -16,12 +17,15 @@ from govinspect import landing
 from govinspect.collect.http import Fetcher, FetchPolicy
 from govinspect.collect.netguard import allowed_networks_from_env
 from govinspect.collect.probe import probe_policy, probe_sites
-from govinspect.collect.site import collect_site
+from govinspect.collect.site import CollectLimits, collect_site
+from govinspect.collect.wording import Dictionary
 from govinspect.inventory import Inventory, load_inventory
 from govinspect.platforms.base import AccountResult, status_row
 from govinspect.platforms.budget import BudgetedFetcher, RequestBudget, share
 from govinspect.platforms.handexport import HandExports, load_exports
 from govinspect.platforms.registry import MissingEndpoint, connector_for, endpoint_from_connection
+from govinspect.releases import FILE_NAME as RELEASES_FILE
+from govinspect.releases import load_releases
 from govinspect.run import TZ, RunContext, inventory_folder, resolve_run
 from govinspect.settings import paths
 
@@ -48,6 +52,8 @@ def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) ->
     notice_params(ctx.to_dict())  # a bad 发文字号 fails now, not after an hour of collection
     inventory = load_inventory(ctx.inventory, monitoring_date=ctx.monitoring_date)
     exports = load_exports(ctx.inventory, inventory.records()["accounts"], keep_evidence=True)
+    load_releases(ctx.inventory)  # a bad important_releases.csv fails now (file, row, field)
+    Dictionary.load()  # so does a bad wording dictionary
     _land_inventory(inventory, ctx)
     paths().duckdb.parent.mkdir(parents=True, exist_ok=True)  # DuckDB does not create folders
     log.info(
@@ -87,18 +93,38 @@ def _land_inventory(inventory: Inventory, ctx: RunContext) -> None:
         landing.land(f"inventory_{entity}", rows, quarter=ctx.quarter, run_id=ctx.run_id, part="inventory")
 
 
+def site_policy() -> FetchPolicy:
+    """``SITE_POLICY`` with the politeness settings of the environment: ``GOVINSPECT_SITE_MIN_INTERVAL``
+    (seconds between request starts to one host, default 0.2) and ``GOVINSPECT_SITE_PER_HOST`` (concurrent
+    requests per host, default 2)."""
+    interval = os.environ.get("GOVINSPECT_SITE_MIN_INTERVAL", "").strip()
+    per_host = os.environ.get("GOVINSPECT_SITE_PER_HOST", "").strip()
+    try:
+        return dataclasses.replace(configured(SITE_POLICY),
+                                   min_interval=float(interval) if interval else SITE_POLICY.min_interval,
+                                   per_host=max(1, int(per_host)) if per_host else SITE_POLICY.per_host)
+    except ValueError as exc:
+        raise ValueError(f"GOVINSPECT_SITE_MIN_INTERVAL / GOVINSPECT_SITE_PER_HOST: {exc}") from None
+
+
 def collect_website(work: dict, ctx: dict) -> dict:
-    """Collect one site (home page, column list pages) and land its pages and items."""
+    """Collect one site (home page, column lists with pagination, window articles, interaction messages,
+    link check, important-release reposts) and land every record type of it, one file each (part = site)."""
     run = RunContext.from_dict(ctx)
     site = work["site"]
+    releases = load_releases(run.inventory)
+    if not releases:
+        log.info("%s: no %s in %s: no repost check", site["site_id"], RELEASES_FILE, run.inventory)
+    dictionary = Dictionary.load()
 
     async def _go():
-        async with Fetcher(configured(SITE_POLICY)) as fetcher:
-            return await collect_site(site, work["columns"], run.monitoring_date, fetcher)
+        async with Fetcher(site_policy()) as fetcher:
+            return await collect_site(site, work["columns"], run.monitoring_date, fetcher,
+                                      limits=CollectLimits.from_env(), dictionary=dictionary, releases=releases)
 
     result = asyncio.run(_go())
-    landing.land("pages", result.pages, quarter=run.quarter, run_id=run.run_id, part=site["site_id"])
-    landing.land("column_items", result.items, quarter=run.quarter, run_id=run.run_id, part=site["site_id"])
+    for record_type, rows in result.records().items():
+        landing.land(record_type, rows, quarter=run.quarter, run_id=run.run_id, part=site["site_id"])
     return result.summary()
 
 
