@@ -7,6 +7,10 @@ tables besides the marts themselves:
 ``reconciliation``    one row: the summary's numbers next to the same numbers counted from annexes and verdicts
 ``site_coverage``     the run's inventory sites left-joined to their count of site verdicts
 ``account_coverage``  the run's inventory accounts left-joined to their count of account verdicts
+
+``fct_findings`` gets a prepared column ``unit_known`` (the finding's unit is a unit of the run's inventory).
+``mart_findings_compared`` (this quarter against the previous one) is optional: an older warehouse without
+it is checked as an empty table.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from govinspect.quality import Rule
-from govinspect.quality import build_suite as _build_suite
 from govinspect.vocab import LEVELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,10 +29,16 @@ MARTS: tuple[str, ...] = (
     "fct_findings", "mart_notice_summary", "mart_annex_websites", "mart_annex_accounts", "mart_notice_problems",
     "mart_site_verdicts", "mart_account_verdicts",
 )
-INVENTORY_RECORD_TYPES: tuple[str, ...] = ("inventory_websites", "inventory_accounts")
+# marts an older warehouse may lack -> the columns its checks need
+OPTIONAL_MARTS: dict[str, tuple[str, ...]] = {
+    "mart_findings_compared": ("quarter", "previous_quarter", "rule_id", "object_type", "object_id", "unit",
+                               "comparison"),
+}
+COMPARISONS: tuple[str, ...] = ("repeat", "new", "fixed")
+INVENTORY_RECORD_TYPES: tuple[str, ...] = ("inventory_websites", "inventory_accounts", "inventory_roster")
 TABLES: tuple[str, ...] = (
     "fct_findings", "mart_notice_summary", "mart_annex_websites", "mart_annex_accounts", "mart_notice_problems",
-    "mart_site_verdicts", "reconciliation", "site_coverage", "account_coverage",
+    "mart_site_verdicts", "mart_findings_compared", "reconciliation", "site_coverage", "account_coverage",
 )
 ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_findings": ("finding_id", "rule_id", "object_id"),
@@ -37,6 +46,7 @@ ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "mart_annex_accounts": ("row_no", "account_id"),
     "mart_notice_problems": ("notice_paragraph", "phrase_order"),
     "mart_site_verdicts": ("site_id",),
+    "mart_findings_compared": ("rule_id", "object_id", "comparison"),
     "site_coverage": ("site_id", "unit"),
     "account_coverage": ("account_id", "unit"),
 }
@@ -72,6 +82,20 @@ RULES: tuple[Rule, ...] = (
          "findings are referenced by id"),
     Rule("MART-007", "fct_findings", "ExpectColumnValuesToBeUnique", {"column": "finding_id"},
          "a duplicated finding would be counted twice"),
+    Rule("MART-017", "fct_findings", "ExpectColumnValuesToBeInSet", {"column": "unit_known", "value_set": [True]},
+         "a finding must name a unit of the run's inventory, or the notice blames a unit that does not exist"),
+    Rule("MART-018", "fct_findings", "ExpectColumnValuesToMatchRegex",
+         {"column": "evidence_url", "regex": r"^https?://[^\s/?#]+[^\s]*$"},
+         "evidence links must be absolute http(s) URLs a unit can open to check the finding"),
+    # --- comparison with the previous quarter (paragraph （四） on repeat offenders) ---
+    Rule("MART-019", "mart_findings_compared", "ExpectColumnValuesToBeInSet",
+         {"column": "comparison", "value_set": list(COMPARISONS)},
+         "a finding is a repeat, new or fixed against the previous quarter: the repeat paragraph counts repeats"),
+    Rule("MART-019", "mart_findings_compared", "ExpectCompoundColumnsToBeUnique",
+         {"column_list": ["rule_id", "object_id", "comparison"]},
+         "each finding is compared once, or a repeat offender would be counted twice"),
+    Rule("MART-019", "mart_findings_compared", "ExpectColumnValuesToNotBeNull", {"column": "unit"},
+         "a repeat offender must be named"),
     # --- notice marts ---
     Rule("MART-008", "mart_annex_websites", "ExpectColumnValuesToBeUnique", {"column": "row_no"},
          "annex rows are numbered once each (序号)"),
@@ -118,17 +142,6 @@ RULES: tuple[Rule, ...] = (
          {"column": "verdicts", "min_value": 1, "max_value": 1},
          "every inventory account gets exactly one verdict, or it silently drops out of the notice"),
 )
-
-
-def build_suite(table: str):
-    """The GX suite for one prepared table (GX is imported here, not at module import)."""
-    if table not in TABLES:
-        raise ValueError(f"unknown marts table '{table}' (known: {', '.join(TABLES)})")
-    return _build_suite(f"{SUITE}.{table}", [r for r in RULES if r.table == table])
-
-
-def build_suites() -> dict:
-    return {table: build_suite(table) for table in TABLES}
 
 
 def _true(series: pd.Series) -> pd.Series:
@@ -183,6 +196,8 @@ def prepare_frames(marts: Mapping[str, pd.DataFrame],
                    inventory: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The DataFrames the suites run on: the quarter's marts, the reconciliation row, the coverage tables."""
     frames = {name: marts[name] for name in TABLES if name in marts}
+    units = {u for rt in INVENTORY_RECORD_TYPES for u in inventory[rt]["unit"].dropna()}
+    frames["fct_findings"] = marts["fct_findings"].assign(unit_known=marts["fct_findings"]["unit"].isin(units))
     frames["reconciliation"] = _reconciliation(marts)
     frames["site_coverage"] = _coverage(inventory["inventory_websites"], marts["mart_site_verdicts"], "site_id",
                                         ["unit", "site_name"])

@@ -5,19 +5,21 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 import pytest
 
-from govinspect.landing import land
+from govinspect.landing import land, land_probes
 from govinspect.quality import QualityGateFailed, check_marts, check_raw
 
 Q, RUN = "2024Q3", "manual__2024-09-10T00:00:00+00:00"
 MONITORING = date(2024, 9, 10)
 T = datetime(2024, 9, 10, 2, 0, tzinfo=UTC)
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 # --- raw landing ------------------------------------------------------------------------------------------------
 
@@ -61,21 +63,77 @@ def raw_records() -> dict[str, list[dict]]:
              "url": f"https://weibo.com/123/p{i}", "source": "connector"}
             for i in (1, 2)
         ],
+        "home_items": [
+            {"site_id": "s1", "page_url": "https://www.gzz.gov.cn/", "position": 1, "title": "州委常委会召开会议",
+             "url": "https://www.gzz.gov.cn/yw/1.html", "item_date": date(2024, 9, 9)},
+        ],
+        "discovered_columns": [
+            {"site_id": "s1", "found_on": "https://www.gzz.gov.cn/", "title": "乡村振兴",
+             "url": "https://www.gzz.gov.cn/xczx/", "reason": "column-like link"},
+        ],
+        "links": [
+            {"site_id": "s1", "found_on": "https://www.gzz.gov.cn/", "link_text": "州统计局",
+             "url": "http://tjj.gzz.gov.cn/", "checked_at": T, "status_code": 404, "outcome": "http_error"},
+            {"site_id": "s2", "found_on": "http://www.derong.gov.cn/", "link_text": "首页",
+             "url": "http://www.derong.gov.cn/", "checked_at": T, "status_code": 200, "outcome": "ok"},
+        ],
+        "content_hits": [
+            {"site_id": "s1", "column_id": "s1/要闻", "article_url": "https://www.gzz.gov.cn/yw/2.html",
+             "article_title": "公示", "article_date": date(2024, 9, 8), "check": "privacy", "kind": "mobile",
+             "matched": "138****5678", "context": "联系电话：138****5678"},
+            {"site_id": "s1", "column_id": "s1/要闻", "article_url": "https://www.gzz.gov.cn/yw/3.html",
+             "article_title": "通知", "article_date": date(2024, 9, 7), "check": "wording", "kind": "过时机构名称",
+             "matched": "州文化局", "suggestion": "州文化广播电视和旅游局", "context": "由州文化局牵头"},
+        ],
+        "messages": [
+            {"site_id": "s2", "column_id": "s2/互动", "page_url": "http://www.derong.gov.cn/hd/", "title": "咨询",
+             "url": "http://www.derong.gov.cn/hd/1.html", "asked_on": date(2024, 8, 1),
+             "replied_on": date(2024, 8, 20)},
+            {"site_id": "s2", "column_id": "s2/互动", "page_url": "http://www.derong.gov.cn/hd/", "title": "反映",
+             "url": "http://www.derong.gov.cn/hd/2.html", "asked_on": date(2024, 9, 1), "replied_on": None},
+        ],
+        "reposts": [
+            {"site_id": "s1", "release_id": "r1", "release_title": "重要会议精神", "found": True,
+             "url": "https://www.gzz.gov.cn/yw/9.html"},
+            {"site_id": "s2", "release_id": "r1", "release_title": "重要会议精神", "found": False, "url": None},
+        ],
+        "account_candidates": [
+            {"platform": "抖音短视频", "connector": "douyin", "query": "道孚县公安局", "unit": "道孚县公安局",
+             "platform_id": "dy1", "account_name": "道孚公安", "url": "https://www.douyin.com/user/dy1",
+             "request_url": "https://www.douyin.com/search?q=1", "fetched_at": T},
+        ],
     }
 
 
-def land_all(root: Path, records: dict[str, list[dict]]) -> Path:
+def land_probes_for_week(root: Path, per_day: int = 24, short_day: date | None = None) -> None:
+    """Hourly probes of both sites for the 7 Beijing days before the monitoring point."""
+    for n in range(1, 8):
+        day = date.fromordinal(MONITORING.toordinal() - n)
+        count = 10 if day == short_day else per_day
+        rows = [{"site_id": s, "url": "https://x.cn/", "outcome": "ok", "status_code": 200,
+                 "probed_at": datetime(day.year, day.month, day.day, 0, 30, tzinfo=BEIJING) + timedelta(hours=h)}
+                for h in range(count) for s in ("s1", "s2")]
+        land_probes(rows, probe_run_id=f"probe-{day}", day=day.isoformat(), root=root)
+
+
+def land_all(root: Path, records: dict[str, list[dict]], probes: bool = True) -> Path:
     for record_type, rows in records.items():
         land(record_type, rows, quarter=Q, run_id=RUN, part="test", root=root)
+    if probes:
+        land_probes_for_week(root)
     return root
 
 
 def test_clean_raw_data_passes(tmp_path):
     result = check_raw(Q, RUN, MONITORING, root=land_all(tmp_path, raw_records()))
     assert result.passed, result.report()
-    assert result.failures == []
+    assert result.failures == [] and result.warnings == []
     ids = {row["rule_id"] for row in result.rows()}
-    assert {"RAW-001", "RAW-002", "RAW-003", "RAW-004", "RAW-005", "RAW-006", "RAW-012", "RAW-013"} <= ids
+    assert {"RAW-001", "RAW-002", "RAW-003", "RAW-004", "RAW-005", "RAW-006", "RAW-012", "RAW-013", "RAW-014",
+            "RAW-015", "RAW-016", "RAW-017", "RAW-018"} <= ids
+    checked = {row["table"] for row in result.rows()}
+    assert {"home_items", "discovered_columns", "links", "content_hits", "messages", "reposts",
+            "account_candidates", "probe_days"} <= checked
     assert all(re.fullmatch(r"RAW-\d{3}", i) for i in ids)
 
 
@@ -119,8 +177,82 @@ def _account_without_status(r):
     return "RAW-013", ["account_coverage.status_rows", "account_id=a2"]
 
 
+def _future_home_item(r):
+    r["home_items"][0]["item_date"] = date(2025, 9, 9)
+    return "RAW-001", ["home_items.item_date", "2025-09-09"]
+
+
+def _future_post(r):
+    r["posts"][0]["published_on"] = date(2024, 12, 1)
+    return "RAW-001", ["posts.published_on", "post_id=p1"]
+
+
+def _future_message(r):
+    r["messages"][1]["asked_on"] = date(2024, 10, 1)
+    return "RAW-001", ["messages.asked_on", "2024-10-01"]
+
+
+def _reply_before_question(r):
+    r["messages"][0]["replied_on"] = date(2024, 7, 1)
+    return "RAW-016", ["messages.replied_on=asked_on", "hd/1.html"]
+
+
+def _unknown_link_outcome(r):
+    r["links"][0]["outcome"] = "404"
+    return "RAW-003", ["links.outcome", "outcome=404"]
+
+
+def _duplicate_link(r):
+    r["links"].append(dict(r["links"][0]))
+    return "RAW-006", ["links(site_id, url)"]
+
+
+def _bad_discovered_url(r):
+    r["discovered_columns"][0]["url"] = "/xczx/"
+    return "RAW-002", ["discovered_columns.url", "/xczx/"]
+
+
+def _unmasked_mobile(r):
+    r["content_hits"][0]["matched"] = "13812345678"
+    return "RAW-015", ["content_hits.matched", "13812345678"]
+
+
+def _unmasked_id_in_context(r):
+    r["content_hits"][1]["context"] = "身份证号513322198001011234由州文化局"
+    return "RAW-015", ["content_hits.context"]
+
+
+def _unknown_privacy_kind(r):
+    r["content_hits"][0]["kind"] = "passport"
+    return "RAW-014", ["content_hits.privacy_kind", "passport"]
+
+
+def _duplicate_repost(r):
+    r["reposts"].append(dict(r["reposts"][0]))
+    return "RAW-006", ["reposts(site_id, release_id)"]
+
+
+def _post_of_unknown_source(r):
+    r["posts"][0]["source"] = "scraped"
+    return "RAW-017", ["posts.source", "scraped"]
+
+
+def _hit_of_unknown_site(r):
+    r["content_hits"][0]["site_id"] = "s9"
+    return "RAW-011", ["content_hits.in_inventory", "site_id=s9"]
+
+
+def _candidate_on_unknown_platform(r):
+    r["account_candidates"][0]["platform"] = "快手"
+    return "RAW-005", ["account_candidates.platform", "快手"]
+
+
 @pytest.mark.parametrize("plant", [_future_item, _bad_url, _unknown_page_outcome, _unknown_account_outcome,
-                                   _unknown_status, _duplicate_item, _site_without_pages, _account_without_status],
+                                   _unknown_status, _duplicate_item, _site_without_pages, _account_without_status,
+                                   _future_home_item, _future_post, _future_message, _reply_before_question,
+                                   _unknown_link_outcome, _duplicate_link, _bad_discovered_url, _unmasked_mobile,
+                                   _unmasked_id_in_context, _unknown_privacy_kind, _duplicate_repost,
+                                   _post_of_unknown_source, _hit_of_unknown_site, _candidate_on_unknown_platform],
                          ids=lambda f: f.__name__.strip("_"))
 def test_planted_raw_defect_fails_with_its_rule_id(tmp_path, plant):
     records = raw_records()
@@ -141,8 +273,42 @@ def test_raw_result_without_raising(tmp_path):
     assert result.passed  # the same item is fine against a later monitoring date
     result = check_raw(Q, RUN, MONITORING, root=tmp_path, raise_on_failure=False)
     assert not result.passed and result.failed_rule_ids == ["RAW-001"]
-    (row,) = [r for r in result.rows() if not r["success"]]
+    (row,) = [r for r in result.rows() if not r["success"] and r["level"] == "error"]
     assert row["unexpected_count"] == 1 and row["table"] == "column_items"
+
+
+def test_too_few_probes_is_a_warning_not_a_failure(tmp_path):
+    root = land_all(tmp_path, raw_records(), probes=False)
+    short = date(2024, 9, 5)
+    land_probes_for_week(root, short_day=short)
+    result = check_raw(Q, RUN, MONITORING, root=root)  # does not raise
+    assert result.passed and result.failures == []
+    (warning,) = result.warnings
+    assert warning.rule_id == "RAW-018" and warning.level == "warning" and warning.unexpected_count == 2
+    assert {e["probed_on"] for e in warning.examples} == {short}
+    assert "warning(s), not blocking: RAW-018" in result.report() and "probed_on=2024-09-05" in result.report()
+
+
+def test_no_probes_at_all_warns_for_every_site_and_day(tmp_path):
+    result = check_raw(Q, RUN, MONITORING, root=land_all(tmp_path, raw_records(), probes=False))
+    (warning,) = result.warnings
+    assert warning.unexpected_count == warning.element_count == 14  # 2 sites x 7 days
+
+
+def test_data_docs_are_built_in_the_runs_file_context(tmp_path):
+    from govinspect.quality import copy_data_docs
+
+    records = raw_records()
+    _unmasked_mobile(records)
+    gx_root = tmp_path / "gx-run"
+    with pytest.raises(QualityGateFailed) as err:
+        check_raw(Q, RUN, MONITORING, root=land_all(tmp_path / "raw", records), gx_root=gx_root)
+    docs = Path(err.value.result.docs)
+    assert docs.is_file() and docs.name == "index.html" and "Data Docs:" in str(err.value)
+    pages = list(docs.parent.rglob("*.html"))
+    assert any("raw_landing.content_hits" in p.read_text(encoding="utf-8") for p in pages)
+    index = copy_data_docs(gx_root, tmp_path / "out" / "data-docs")
+    assert index.is_file() and (index.parent / "validations").is_dir()
 
 
 # --- marts --------------------------------------------------------------------------------------------------------
@@ -279,9 +445,38 @@ def _account_without_verdict(f):
     return {"MART-021"}, ["account_coverage.verdicts", "account_id=a3"]
 
 
+def _finding_of_unknown_unit(f):
+    f["fct_findings"].loc[0, "unit"] = "得荣县人民政府办公室"
+    return {"MART-017"}, ["fct_findings.unit_known", "finding_id=f1"]
+
+
+def _relative_evidence_url(f):
+    f["fct_findings"].loc[0, "evidence_url"] = "/yw/index.html"
+    return {"MART-018"}, ["fct_findings.evidence_url", "/yw/index.html"]
+
+
+def _unknown_comparison(f):
+    f["mart_findings_compared"] = compared_frame()
+    f["mart_findings_compared"].loc[0, "comparison"] = "again"
+    return {"MART-019"}, ["mart_findings_compared.comparison", "again"]
+
+
+def compared_frame() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"quarter": Q, "previous_quarter": "2024Q2", "rule_id": "WEB-STALE-NEWS", "indicator": "W3",
+         "severity": "prominent", "annex": 1, "object_type": "site", "object_id": "s3", "unit": "得荣县",
+         "object_name": "得荣县人民政府", "platform": None, "problem": "要闻类栏目超14天未更新",
+         "comparison": "repeat"},
+        {"quarter": Q, "previous_quarter": "2024Q2", "rule_id": "ACC-GAP", "indicator": "M2",
+         "severity": "prominent", "annex": 2, "object_type": "account", "object_id": "a1", "unit": "道孚县公安局",
+         "object_name": "道孚警方", "platform": "新浪微博", "problem": "监测时间点三个月内有断更", "comparison": "new"},
+    ])
+
+
 @pytest.mark.parametrize("plant", [_summary_sites, _summary_accounts, _annex_account_missing,
                                    _finding_without_evidence, _unknown_severity, _unknown_annex,
-                                   _site_without_verdict, _account_without_verdict],
+                                   _site_without_verdict, _account_without_verdict, _finding_of_unknown_unit,
+                                   _relative_evidence_url, _unknown_comparison],
                          ids=lambda f: f.__name__.strip("_"))
 def test_planted_mart_defect_fails_with_its_rule_id(tmp_path, raw_root, plant):
     frames = mart_frames()
@@ -293,6 +488,17 @@ def test_planted_mart_defect_fails_with_its_rule_id(tmp_path, raw_root, plant):
     assert set(err.value.result.failed_rule_ids) == rule_ids, message
     for snippet in [*rule_ids, *snippets]:
         assert snippet in message
+
+
+def test_comparison_mart_is_checked_when_present_and_optional_when_absent(tmp_path, raw_root):
+    frames = mart_frames()
+    without = check_marts(write_marts(tmp_path / "old.duckdb", frames), Q, run_id=RUN, root=raw_root)
+    assert without.passed
+    assert {o.element_count for o in without.outcomes if o.table == "mart_findings_compared"} <= {0, None}
+    frames["mart_findings_compared"] = compared_frame()
+    with_it = check_marts(write_marts(tmp_path / "new.duckdb", frames), Q, run_id=RUN, root=raw_root)
+    assert with_it.passed, with_it.report()
+    assert {o.element_count for o in with_it.outcomes if o.table == "mart_findings_compared"} - {None} == {2}
 
 
 def test_quarter_without_marts_fails_mart_009(tmp_path, raw_root):
@@ -310,9 +516,10 @@ def test_gate_modules_do_not_import_great_expectations():
 
 def test_every_expectation_carries_a_rule_id():
     from expectations import findings_mart, raw_landing
+    from govinspect.quality import build_suites
 
     for module, pattern in ((raw_landing, r"RAW-\d{3}"), (findings_mart, r"MART-\d{3}")):
-        suites = module.build_suites()
+        suites = build_suites(module)
         assert set(suites) == set(module.TABLES)
         for suite in suites.values():
             assert suite.expectations
