@@ -4,6 +4,7 @@
 #   make ui     Airflow's UI locally (http://127.0.0.1:8080), DAGs loaded
 #   make distributed-up    CeleryExecutor on PostgreSQL + Redis, separate processes (http://127.0.0.1:8090)
 #   make distributed-down  stop every process distributed-up started
+#   make bench-national    the national-scale dbt benchmark (14,000 sites, 100,000 accounts)
 # Everything lives inside the checkout: .venv, airflow_home/, logs/, data/, output/ (all git-ignored).
 
 SHELL := /bin/bash
@@ -17,7 +18,7 @@ SCENARIO ?= ganzi-2024q3
 QUARTER ?= 2024Q3
 PYTEST_ARGS ?=
 
-.PHONY: help install setup demo test ui lint clean distributed-up distributed-down distributed-status
+.PHONY: help install setup demo test ui lint clean distributed-up distributed-down distributed-status bench-national
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -69,6 +70,11 @@ distributed-status: $(VENV)/.synced
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# National-scale dbt benchmark (README "Performance"): 14,000 sites, 100,000 accounts; dbt run vs direct SQL.
+BENCH_ARGS ?=
+bench-national: $(VENV)/.synced
+	$(WITH_ENV) python benchmarks/national_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf airflow_home airflow_home_distributed logs data output dbt_project/target dbt_project/logs
