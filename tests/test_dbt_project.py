@@ -92,6 +92,9 @@ COLUMNS = [
     ("C13", "S05", "政策文件", "政策文件", [(dt.date(2023, 12, 1), False)]),
     ("C14", "S05", "公示公告", "通知公告", [(dt.date(2024, 3, 1), False)]),
     ("C15", "S06", "县域动态", "动态", [(days_before(20), False)]),
+    ("C16", "S01", "州长信箱", "互动", []),
+    ("C17", "S02", "局长信箱", "互动", []),  # its page is refused: no working channel
+    ("C18", "S05", "咨询投诉", "互动", []),
 ]
 
 def every(first: int, step: int, last: int) -> list[tuple[dt.date, bool]]:
@@ -117,6 +120,33 @@ ACCOUNTS = [
 ]
 # status check outcome when not ok (the collection failed: posts not collected)
 OUTCOMES = {"A10": "rate_limited"}
+UNVERIFIED = {"A07"}  # M6 未认证 (ganzi: a warning)
+DISPLAY_NAMES = {"A09": "天下甲居镇"}  # M6 name differs from the inventory (a warning)
+# platform search hits (unit, platform, name, platform id): only w999 is neither filed nor inventoried (M4)
+CANDIDATES = [
+    ("州文广旅局", "新浪微博", "甘孜文旅小号", "w999"),
+    ("州广播电视台", "抖音短视频", "这就是甘孜", "d05"),  # in the roster
+    ("州政府办公室", "微信订阅号", "甘孜发布", "gh_a01"),  # in the inventory
+]
+
+# site checks beyond updating (all scored in ganzi: no annex row):
+#   W2 home page: S01 13 d, S02 15 d (late), S03 14 d, S04 undated only (late), S05 nothing listed (late),
+#     S06 home page timed out (not evaluated)
+HOME_ITEMS = {"S01": [days_before(13)], "S02": [days_before(15), days_before(30)], "S03": [days_before(14)],
+              "S04": [None, None], "S05": []}
+#   W4 messages (3 months, past 12 months): S01 one reply exactly 3 months later (in time), one a day later
+#     (late); S05 unanswered for exactly 3 months (in time), one unanswered from before the 12 months (ignored)
+MESSAGES = [("S01", "C16", dt.date(2024, 5, 10), dt.date(2024, 8, 10)),
+            ("S01", "C16", dt.date(2024, 5, 10), dt.date(2024, 8, 11)),
+            ("S05", "C18", dt.date(2024, 6, 10), None),
+            ("S05", "C18", dt.date(2023, 8, 1), None)]
+#   WS1 links: S01 one 404 among an ok and a challenged one; S02 one refused
+LINKS = [("S01", "https://s01.gov.cn/a", "ok", 200), ("S01", "https://s01.gov.cn/old", "http_error", 404),
+         ("S01", "https://waf.example/x", "challenged", 412), ("S02", "https://dead.example/", "refused", None)]
+#   WS4 reposts (24 h): r1 released 2024-09-01 09:00 Beijing; S01 after exactly 24 h (in time), S02 25 h
+#     (late), S03 not found (late); r2 released after the monitoring point's start is not yet due
+RELEASED = {"r1": dt.datetime(2024, 9, 1, 1, 0, tzinfo=UTC), "r2": dt.datetime(2024, 9, 9, 20, 0, tzinfo=UTC)}
+REPOSTS = [("S01", "r1", 24), ("S02", "r1", 25), ("S03", "r1", None), ("S01", "r2", None)]
 
 ROSTER = [
     # (unit, platform, name, platform_id, status)
@@ -128,6 +158,39 @@ ROSTER = [
 
 CONNECTOR = {"新浪微博": "weibo", "微信订阅号": "wechat", "微信服务号": "wechat", "今日头条": "toutiao",
              "抖音短视频": "douyin"}
+
+
+def plant_site_checks(put) -> None:
+    """The website record types of the deeper collection (home items, links, content hits, messages, reposts)."""
+    put("home_items", [
+        {"site_id": s, "page_url": f"https://{s.lower()}.gov.cn/", "position": i, "title": f"{s} home {i}",
+         "url": f"https://{s.lower()}.gov.cn/h{i}.html", "item_date": day, "date_text": day and day.isoformat(),
+         "date_source": "list" if day else None, "pinned": False}
+        for s, days in HOME_ITEMS.items() for i, day in enumerate(days, start=1)])
+    put("discovered_columns", [{"site_id": "S01", "found_on": "https://s01.gov.cn/", "title": "政务公开",
+                                "url": "https://s01.gov.cn/zwgk/", "reason": "navigation"}])
+    put("links", [
+        {"site_id": s, "found_on": f"https://{s.lower()}.gov.cn/", "link_text": f"link {i}", "url": u,
+         "checked_at": dt.datetime(2024, 9, 10, 2, 0, tzinfo=UTC), "method": "HEAD", "status_code": code,
+         "outcome": outcome} for i, (s, u, outcome, code) in enumerate(LINKS, start=1)])
+    put("content_hits", [
+        {"site_id": "S03", "column_id": "C06", "article_url": "https://s03.gov.cn/c06/9.html",
+         "article_title": "公示", "article_date": days_before(20), "check": "privacy", "kind": "mobile",
+         "matched": "138****1234", "context": "联系电话138****1234", "content_sha256": "sha-s03-9"},
+        {"site_id": "S04", "column_id": "C08", "article_url": "https://s04.gov.cn/c08/3.html",
+         "article_title": "会议", "article_date": days_before(13), "check": "wording", "kind": "错别字",
+         "matched": "贯切落实", "suggestion": "贯彻落实", "context": "认真贯切落实", "content_sha256": "sha-s04-3"}])
+    put("messages", [
+        {"site_id": s, "column_id": c, "page_url": f"https://{s.lower()}.gov.cn/{c.lower()}/", "title": f"留言{i}",
+         "url": f"https://{s.lower()}.gov.cn/{c.lower()}/m{i}.html", "asked_on": asked, "replied_on": replied,
+         "status_text": "已回复" if replied else "未回复"}
+        for i, (s, c, asked, replied) in enumerate(MESSAGES, start=1)])
+    put("reposts", [
+        {"site_id": s, "release_id": r, "release_title": f"重点信息{r}", "publisher": "国务院",
+         "released_at": RELEASED[r], "found": hours is not None,
+         "url": f"https://{s.lower()}.gov.cn/zc/{r}.html" if hours is not None else None,
+         "reposted_at": RELEASED[r] + dt.timedelta(hours=hours) if hours is not None else None}
+        for s, r, hours in REPOSTS])
 
 
 def plant(root: Path) -> None:
@@ -154,7 +217,15 @@ def plant(root: Path) -> None:
                              "date_text": day.isoformat() if day else None,
                              "date_source": "list" if day else None, "pinned": pinned})
         put("column_items", rows, part=site_id)
-    put("pages", [])  # present with zero rows, as ensure_all_record_types() leaves it
+    # home pages (S06's timed out: no W2 verdict) and one list page per column (C17's refused)
+    put("pages", [
+        *({"site_id": s, "page_kind": "home", "url": f"https://{s.lower()}.gov.cn/",
+           "outcome": "timeout" if s == "S06" else "ok", "status_code": None if s == "S06" else 200,
+           "content_sha256": None if s == "S06" else f"sha-home-{s}"} for s, *_ in SITES),
+        *({"site_id": s, "column_id": c, "page_kind": "list", "url": f"https://{s.lower()}.gov.cn/{c.lower()}/",
+           "outcome": "refused" if c == "C17" else "ok"} for c, s, *_ in COLUMNS),
+    ])
+    plant_site_checks(put)
     put("inventory_accounts", [
         {"account_id": a, "unit": u, "level": lv, "platform": p, "connector": CONNECTOR[p], "account_name": n,
          "platform_id": pid, "platform_alt_id": None, "inventory_order": i}
@@ -166,8 +237,14 @@ def plant(root: Path) -> None:
     put("account_statuses", [
         {"account_id": a, "platform": p, "connector": CONNECTOR[p],
          "fetched_at": dt.datetime(2024, 9, 10, 2, 0, tzinfo=UTC), "request_url": f"https://platform.example/{pid}",
-         "http_status": 200, "outcome": OUTCOMES.get(a, "ok"), "status": st, "display_name": n, "verified": True}
+         "http_status": 200, "outcome": OUTCOMES.get(a, "ok"), "status": st,
+         "display_name": DISPLAY_NAMES.get(a, n), "verified": a not in UNVERIFIED, "raw_sha256": f"sha-{a}"}
         for a, _u, _lv, p, n, pid, st, _posts in ACCOUNTS])
+    put("account_candidates", [
+        {"platform": p, "connector": CONNECTOR[p], "query": u, "unit": u, "platform_id": pid, "account_name": n,
+         "verified": False, "url": f"https://platform.example/{pid}",
+         "fetched_at": dt.datetime(2024, 9, 10, 3, 0, tzinfo=UTC), "request_url": f"https://platform.example/s?q={u}",
+         "raw_sha256": f"sha-search-{pid}"} for u, p, n, pid in CANDIDATES])
     put("posts", [
         {"account_id": a, "platform": p, "post_id": f"{a}-{k}",
          "published_at": dt.datetime.combine(day, dt.time(4, 0), tzinfo=UTC), "published_on": day,

@@ -91,3 +91,19 @@
               and coalesce({{ posts }}, 0) > 0
               and coalesce({{ is_running }}, true))))
 {%- endmacro %}
+
+{#- Fetch outcomes (govinspect.vocab.FETCH_OUTCOMES) that prove a link or a page does not work: no answer in
+    time, connection refused or reset, certificate failure, a non-2xx final status. Not included: challenged
+    (an anti-bot page answered: the site is up), rate_limited, blocked_by_policy, not_collected (not checked),
+    too_large and error (unclassified: the operator reads `error`). -#}
+{% macro broken_link_outcomes() -%}
+    ('timeout', 'refused', 'reset', 'tls', 'http_error')
+{%- endmacro %}
+
+{#- The quarter before var('quarter') (2024Q3 -> 2024Q2, 2024Q1 -> 2023Q4), as a literal. -#}
+{% macro previous_quarter() -%}
+    {%- set q = var("quarter") -%}
+    {%- set year = q[:4] | int -%}
+    {%- set n = q[-1:] | int -%}
+    {%- if n == 1 -%}'{{ year - 1 }}Q4'{%- else -%}'{{ year }}Q{{ n - 1 }}'{%- endif -%}
+{%- endmacro %}

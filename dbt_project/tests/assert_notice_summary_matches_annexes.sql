@@ -1,21 +1,22 @@
--- The numbers of the notice text must agree with the annex tables.
+-- The numbers of the notice text must agree with the annex tables (the run's quarter; marts keep every quarter).
 with summary as (
-    select * from {{ ref('mart_notice_summary') }}
+    select * from {{ ref('mart_notice_summary') }} where quarter = {{ quarter() }}
 ),
 
 annex_sites as (
-    select count(*) as n from {{ ref('mart_annex_websites') }}
+    select count(*) as n from {{ ref('mart_annex_websites') }} where quarter = {{ quarter() }}
 ),
 
 annex_accounts as (
     select
         count(distinct account_id) filter (where problem not in (
-            select problem from {{ ref('fct_findings') }} where indicator = 'M3'
+            select problem from {{ ref('fct_findings') }} where quarter = {{ quarter() }} and indicator = 'M3'
         )) as flagged,
         count(distinct account_id) filter (where problem in (
-            select problem from {{ ref('fct_findings') }} where indicator = 'M3'
+            select problem from {{ ref('fct_findings') }} where quarter = {{ quarter() }} and indicator = 'M3'
         )) as closed_unfiled
     from {{ ref('mart_annex_accounts') }}
+    where quarter = {{ quarter() }}
 )
 
 select summary.*

@@ -7,6 +7,7 @@ select
     object_type,
     measure,
     nullif(trim(categories), '') as categories,
+    nullif(trim(count_group), '') as count_group,
     threshold,
     comparison,
     window_days,

@@ -1,6 +1,7 @@
--- Cumulative column rule (national W3(a)): per site, the number of distinct columns flagged by the
--- column-staleness rules of the same indicator whose category the site rule's filter admits, compared
--- with the site rule's threshold (e.g. >= 5). Only rules with measure site_stale_columns produce rows.
+-- Cumulative column rules (national W3(a) stale >= 5, W3(b) long stale >= 10, W3(c) blank >= 5): per site,
+-- the number of distinct columns flagged by the column rules of the same count_group whose category the
+-- site rule's filter admits, compared with the site rule's threshold. Only rules with measure
+-- site_stale_columns produce rows.
 with rules as (
     select * from {{ ref('int_rules_selected') }}
     where measure = 'site_stale_columns'
@@ -12,7 +13,7 @@ sites as (
 
 stale as (
     -- a column counts once even if two column rules of the indicator flag it
-    select distinct site_id, indicator, column_id, column_name, category, inventory_order
+    select distinct site_id, count_group, column_id, column_name, category, inventory_order
     from {{ ref('int_columns_stale_flagged') }}
     where is_breach
 ),
@@ -28,7 +29,7 @@ counted as (
     cross join sites
     left join stale
         on stale.site_id = sites.site_id
-        and stale.indicator = rules.indicator
+        and stale.count_group = rules.count_group
         and {{ category_matches('rules.categories', 'stale.category') }}
     group by rules.rule_id, sites.site_id
 )
@@ -43,7 +44,8 @@ select
     rules.threshold,
     rules.comparison,
     {{ breaches('counted.stale_columns', 'rules.threshold', 'rules.comparison', null_breaches=false) }} as is_breach,
-    '超期未更新栏目共' || counted.stale_columns || '个'
+    case rules.count_group when 'W3c' then '空白栏目共' when 'W3b' then '长期未更新栏目共' else '超期未更新栏目共' end
+        || counted.stale_columns || '个'
         || coalesce('：' || counted.stale_column_names, '') as evidence
 from counted
 inner join rules on rules.rule_id = counted.rule_id

@@ -20,7 +20,7 @@ findings as (
         bool_or(indicator = 'M3') as closed_unfiled,
         count(*) as findings
     from {{ ref('fct_findings') }}
-    where account_id is not null
+    where quarter = {{ quarter() }} and account_id is not null
     group by account_id
 ),
 

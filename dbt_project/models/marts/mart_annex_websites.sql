@@ -8,7 +8,7 @@ with problems as (
         problem,
         min(notice_order) as notice_order
     from {{ ref('fct_findings') }}
-    where annex = 1
+    where quarter = {{ quarter() }} and annex = 1
     group by site_id, problem
 ),
 

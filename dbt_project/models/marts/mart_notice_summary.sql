@@ -12,7 +12,7 @@ running_accounts as (
 ),
 
 findings as (
-    select * from {{ ref('fct_findings') }}
+    select * from {{ ref('fct_findings') }} where quarter = {{ quarter() }}
 ),
 
 flagged_sites as (

@@ -24,7 +24,7 @@ findings as (
         count(*) as findings,
         bool_or(annex = 1) as has_prominent_problem
     from {{ ref('fct_findings') }}
-    where site_id is not null
+    where quarter = {{ quarter() }} and site_id is not null
     group by site_id
 )
 
