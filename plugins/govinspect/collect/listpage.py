@@ -57,7 +57,10 @@ def _records_html(text: str) -> str | None:
     records = _CDATA_RECORD.findall(text)
     if not records:
         return None
-    return "<ul class=\"datastore\">" + "".join(records) + "</ul>"
+    # A record is one entry: an <li>, or (older templates) a one-row <table>, which gets an <li> around it so
+    # that all records stay entries of one list.
+    return "<ul class=\"datastore\">" + "".join(
+        r if r.lstrip().lower().startswith("<li") else f"<li>{r}</li>" for r in records) + "</ul>"
 
 
 def _title_of(a: html.HtmlElement) -> str:
