@@ -1,8 +1,8 @@
 """Airflow plugin: the 检查通报 views (notices, downloads, dbt docs, GX Data Docs) in the Airflow UI.
 
 Mounts :func:`govinspect.views.create_app` on the API server at ``/govinspect`` and adds a navigation entry
-("检查通报", under Browse) that shows it inside the UI at ``/plugin/govinspect``. The pages require Airflow's
-login (see :mod:`govinspect.views.auth`). Needs Airflow >= 3.1 (external views).
+("检查通报", its own icon in the sidebar) that shows it inside the UI at ``/plugin/govinspect``. The pages
+require Airflow's login (see :mod:`govinspect.views.auth`). Needs Airflow >= 3.1 (external views).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ class GovinspectViewsPlugin(AirflowPlugin):
             "href": URL_PREFIX.lstrip("/") + "/",
             "url_route": NAV_ROUTE,
             "destination": "nav",
-            "category": "browse",
+            "nav_top_level": True,  # its own entry in the sidebar, not inside the Browse menu
+            "icon": URL_PREFIX.lstrip("/") + "/icon.svg",
+            "icon_dark_mode": URL_PREFIX.lstrip("/") + "/icon-dark.svg",
         }
     ]

@@ -261,3 +261,13 @@ def test_plugin_registers_the_app_and_a_nav_entry() -> None:
     assert not any(URL_PREFIX.startswith(p) for p in ("/api/v2", "/ui", "/execution", "/auth", "/pluginsv2"))
     (view,) = plugin.external_views
     assert view["href"] == "govinspect/" and view["url_route"] == "govinspect" and view["destination"] == "nav"
+    assert view["nav_top_level"] is True and view["icon"] == "govinspect/icon.svg"
+
+
+def test_nav_icons_are_svg(output: Path) -> None:
+    client = client_for(output)
+    for path in ("/govinspect/icon.svg", "/govinspect/icon-dark.svg"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "image/svg+xml"
+        assert response.text.startswith("<svg") and 'stroke="#' in response.text

@@ -105,6 +105,14 @@ def create_app(output_dir: Callable[[], Path] | None = None) -> FastAPI:
                         status_code=exc.status_code)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=COMMON_HEADERS)
 
+    @app.get("/icon.svg", include_in_schema=False)
+    def icon() -> Response:
+        return Response(_ICON.format(color="#718096"), media_type="image/svg+xml", headers=COMMON_HEADERS)
+
+    @app.get("/icon-dark.svg", include_in_schema=False)
+    def icon_dark() -> Response:
+        return Response(_ICON.format(color="#e2e8f0"), media_type="image/svg+xml", headers=COMMON_HEADERS)
+
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> HTMLResponse:
         folder = output()
@@ -149,6 +157,13 @@ def create_app(output_dir: Callable[[], Path] | None = None) -> FastAPI:
 
     return app
 
+
+# The navigation icon: a document with a check mark, drawn like the UI's own line icons.
+_ICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="{color}" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round"><path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 '
+    '2-2V8z"/><path d="M14 2v6h6"/><path d="m9 15 2 2 4-4"/></svg>'
+)
 
 _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
