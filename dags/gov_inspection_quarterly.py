@@ -7,7 +7,8 @@ Runs the quarterly inspection end to end and drafts the notice (通报):
    the run before anything is collected) and land the inventory snapshot;
 2. **collect_website** (mapped per site) and **collect_accounts_<platform>** (mapped per batch of accounts,
    one pool per platform; Celery queue `collect`) — every page and platform answer lands as Parquet with
-   its evidence;
+   its evidence; **discover_accounts_<platform>** (mapped per batch of unit names, same pools) searches each
+   platform for the units' names and lands every account found (私自开设 candidates);
 3. **finish_landing** → **gx_raw_gate** — Great Expectations on the raw landing;
 4. **dbt** — the indicator models, one dbt call per model through Cosmos, in the one-slot
    `duckdb_writer` pool (DuckDB allows a single writer) on the Celery queue `dbt`;
@@ -98,6 +99,14 @@ def gov_inspection_quarterly():
     def collect_accounts(batch: list[dict], ctx: dict) -> dict:
         return pipeline.collect_accounts(batch, ctx)
 
+    @task
+    def plan_discovery(ctx: dict) -> list[list[str]]:
+        return pipeline.plan_discovery(ctx)
+
+    @task(queue=COLLECT_QUEUE, map_index_template="{{ units[0] }}…")
+    def discover_accounts(units: list[str], ctx: dict, connector: str) -> dict:
+        return pipeline.discover_accounts(units, ctx, connector)
+
     ctx = prepare_run()
     sites = collect_website.partial(ctx=ctx).expand(work=plan_sites(ctx))
     accounts = [
@@ -106,8 +115,15 @@ def gov_inspection_quarterly():
         .expand(batch=plan_accounts.override(task_id=f"plan_accounts_{c}")(ctx, c))
         for c in CONNECTORS
     ]
+    units = plan_discovery(ctx)
+    discoveries = [
+        discover_accounts.override(task_id=f"discover_accounts_{c}", pool=PLATFORM_POOLS[c])
+        .partial(ctx=ctx, connector=c)
+        .expand(units=units)
+        for c in CONNECTORS
+    ]
     landed = finish_landing(ctx)
-    [sites, *accounts] >> landed
+    [sites, *accounts, *discoveries] >> landed
     raw_gate = gx_raw_gate(ctx)
     dbt = DbtTaskGroup(group_id="dbt", **dbt_group_configs(ctx_task_id="prepare_run"))
     marts_gate = gx_marts_gate(ctx)

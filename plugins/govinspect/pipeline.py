@@ -20,7 +20,7 @@ from govinspect.collect.probe import probe_policy, probe_sites
 from govinspect.collect.site import CollectLimits, collect_site
 from govinspect.collect.wording import Dictionary
 from govinspect.inventory import Inventory, load_inventory
-from govinspect.platforms.base import AccountResult, status_row
+from govinspect.platforms.base import AccountResult, stable_id, status_row
 from govinspect.platforms.budget import BudgetedFetcher, RequestBudget, share
 from govinspect.platforms.handexport import HandExports, load_exports
 from govinspect.platforms.registry import MissingEndpoint, connector_for, endpoint_from_connection
@@ -199,6 +199,48 @@ def merge_hand_exports(results: list[AccountResult], batch: list[dict], exports:
             result.status["error"] = f"posts from hand export {files}; connector {reason}"
         log.info("%s: hand export %s: %d posts added in the window", account["account_id"], files, len(rows))
     return added
+
+
+DISCOVERY_BATCH_SIZE = 20
+
+
+def plan_discovery(ctx: dict) -> list[list[str]]:
+    """Batches of at most ``DISCOVERY_BATCH_SIZE`` unit names to search every platform for: the distinct units
+    of the run's accounts and roster, in inventory order."""
+    run = RunContext.from_dict(ctx)
+    units = list(dict.fromkeys(r["unit"] for entity in ("accounts", "roster") for r in _snapshot(entity, run)
+                               if r["unit"]))
+    return [units[i:i + DISCOVERY_BATCH_SIZE] for i in range(0, len(units), DISCOVERY_BATCH_SIZE)]
+
+
+def discover_accounts(units: list[str], ctx: dict, connector: str) -> dict:
+    """Search one platform for a batch of unit names; land every account found in ``account_candidates``.
+
+    The batch spends its share of the platform's ``search_budget``. Whether a candidate is filed is decided
+    in dbt (私自开设), not here."""
+    from govinspect.platforms.discovery import discover  # noqa: PLC0415
+
+    run = RunContext.from_dict(ctx)
+    part = f"{connector}-search-{stable_id(*units)}"
+    try:
+        endpoint = endpoint_from_connection(connector)
+    except MissingEndpoint as exc:
+        log.error("%s: %s — %d units not searched", connector, exc, len(units))
+        landing.land("account_candidates", [], quarter=run.quarter, run_id=run.run_id, part=part)
+        return {"platform": connector, "units": len(units), "candidates": 0, "outcomes": {"not_collected": len(units)}}
+    all_units = sum(len(b) for b in plan_discovery(ctx))
+    budget = RequestBudget(share(endpoint.search_budget, len(units), all_units))
+
+    async def _go():
+        async with Fetcher(configured(PLATFORM_POLICY)) as fetcher:
+            return await discover(endpoint, units, BudgetedFetcher(fetcher, budget, connector))
+
+    found = asyncio.run(_go())
+    landing.land("account_candidates", found.candidates, quarter=run.quarter, run_id=run.run_id, part=part)
+    summary = {"platform": connector, "units": len(units), "candidates": len(found.candidates),
+               "outcomes": dict(found.outcomes), "failures": found.failures[:10], "budget": budget.summary()}
+    log.info("%s discovery %s: %s", connector, part, summary)
+    return summary
 
 
 def finish_landing(ctx: dict) -> dict:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from govinspect.inventory import write_inventory
 from govinspect.sandbox.cms import CmsSite
+from govinspect.sandbox.hand_export import write_hand_export
 from govinspect.sandbox.scenario import Scenario
 
 
@@ -58,5 +59,6 @@ def write_important_releases(folder: Path, scenario: Scenario) -> Path | None:
 def write_scenario_inventory(folder: Path, scenario: Scenario, sites: dict[str, CmsSite],
                              site_urls: dict[str, str]) -> Path:
     write_inventory(folder, inventory_rows(scenario, sites, site_urls))
+    write_hand_export(folder, scenario)
     write_important_releases(folder, scenario)
     return folder

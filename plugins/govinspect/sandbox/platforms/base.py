@@ -49,11 +49,18 @@ def feed_stamps(posts: list[PostContent]) -> dict[int, int]:
     return out
 
 
+def search_match(account: Account, keyword: str) -> bool:
+    """Whether a platform's user search finds ``account`` for ``keyword``: its name contains the keyword, or
+    the keyword is the account's unit, exactly — the platforms index the profile's 认证/简介 text, which
+    names the unit ("甘孜藏族自治州市场监督管理局官方抖音号"), so searching a unit's full name finds its
+    accounts whatever their short names ("甘孜市场监管")."""
+    return bool(keyword) and (keyword in account.account_name or keyword == account.unit)
+
+
 def search_hits(accounts: dict[str, AccountContent], keyword: str | None) -> list[AccountContent]:
-    """Active accounts whose name contains the keyword (closed, blocked and missing ones are not found)."""
+    """Active accounts :func:`search_match` finds (closed, blocked and missing ones are not found)."""
     keyword = (keyword or "").strip()
-    return [a for a in accounts.values() if keyword and a.account.status == "active"
-            and keyword in a.account.account_name]
+    return [a for a in accounts.values() if a.account.status == "active" and search_match(a.account, keyword)]
 
 
 def int_arg(request: Request, name: str, default: int) -> int:

@@ -14,8 +14,8 @@
   "max_cursor":0}`` (Douyin hides a closed account's videos).
 - ``GET /aweme/v1/web/discover/search/?keyword=<name>&search_channel=aweme_user_web&offset=0&count=10`` →
   ``{"status_code":0,"user_list":[{"user_info":{"nickname","sec_uid","uid","enterprise_verify_reason"}}],
-  "has_more":1|0,"cursor":<next offset>}``: active accounts whose nickname contains the keyword, extra
-  (unfiled) accounts included.
+  "has_more":1|0,"cursor":<next offset>}``: active accounts whose nickname contains the keyword (or whose
+  unit it is), extra (unfiled) accounts included.
 - Rate limits (scenario ``rate_limits.douyin`` / account ``rate_limit``): HTTP 429, ``Retry-After: 2``.
 """
 

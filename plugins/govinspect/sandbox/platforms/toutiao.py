@@ -13,7 +13,7 @@
   an unknown, not-found or blocked token → ``{"message":"error","data":[],"has_more":false}``.
 - ``GET /api/search/content/?keyword=<name>&pd=user&offset=0`` → ``{"message":"success","data":[{"user_id",
   "name","token","verified_content"}],"has_more":bool,"offset":<next>}`` (10 a page): active accounts
-  whose name contains the keyword, extra (unfiled) accounts included.
+  whose name contains the keyword (or whose unit it is), extra (unfiled) accounts included.
 - Rate limits (scenario ``rate_limits.toutiao`` / account ``rate_limit``): HTTP 429, ``Retry-After: 2``.
 """
 

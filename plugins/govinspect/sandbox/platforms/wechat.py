@@ -2,7 +2,7 @@
 
 - ``GET /cgi-bin/searchbiz?action=search_biz&begin=0&count=5&query=<name>&token=<t>&lang=zh_CN&f=json&ajax=1``
   → ``{"base_resp":{"ret":0,"err_msg":"ok"},"list":[{"fakeid","nickname","alias","service_type"}],"total":N}``
-  (active accounts whose nickname contains the query, or whose alias equals it; the scenario's
+  (active accounts whose nickname contains the query, or whose alias or unit equals it; the scenario's
   extra, unfiled accounts included);
 - ``GET /cgi-bin/appmsg?action=list_ex&begin=<offset>&count=5&fakeid=<fakeid>&type=9&query=&token=<t>…``
   → ``{"base_resp":{"ret":0,"err_msg":"ok"},"app_msg_cnt":N,"app_msg_list":[{"aid","appmsgid","itemidx",
@@ -18,7 +18,13 @@ from __future__ import annotations
 from html import escape
 
 from govinspect.sandbox.content import AccountContent, PostContent, stable_int
-from govinspect.sandbox.platforms.base import PlatformEmulator, html_response, int_arg, json_response
+from govinspect.sandbox.platforms.base import (
+    PlatformEmulator,
+    html_response,
+    int_arg,
+    json_response,
+    search_match,
+)
 from govinspect.sandbox.server import Request, Response
 
 OK = {"ret": 0, "err_msg": "ok"}
@@ -66,7 +72,7 @@ class WechatEmulator(PlatformEmulator):
         found = [
             acc for acc in self.accounts.values()
             if query and acc.account.status == "active"
-            and (query in acc.account.account_name or query == acc.account.platform_alt_id)
+            and (search_match(acc.account, query) or query == acc.account.platform_alt_id)
         ]
         rows = [
             {

@@ -9,7 +9,7 @@ with ``&containerid=107603<uid>&page=N`` (from 1, 10 cards a page) → ``data.ca
 Search (finding a unit's accounts by name, filed or not):
 ``GET /api/container/getIndex?containerid=100103type%3D3%26q%3D<name>&page_type=searchall`` →
 ``{"ok":1,"data":{"cards":[{"card_type":11,"card_group":[{"card_type":10,"user":{"id","screen_name",
-"verified","verified_type"}}]}]}}``: active accounts whose screen name contains the keyword (extra,
+"verified","verified_type"}}]}]}}``: active accounts whose screen name contains the keyword or whose unit it is (extra,
 unfiled accounts included), up to 20; no hit → ``{"ok":1,"data":{"cards":[]}}``.
 """
 
