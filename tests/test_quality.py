@@ -296,7 +296,7 @@ def test_no_probes_at_all_warns_for_every_site_and_day(tmp_path):
 
 
 def test_data_docs_are_built_in_the_runs_file_context(tmp_path):
-    from govinspect.quality import copy_data_docs
+    from govinspect.notice.docs import copy_data_docs
 
     records = raw_records()
     _unmasked_mobile(records)

@@ -14,7 +14,7 @@ log. Rules of level ``warning`` (GX severity ``warning``) are reported but never
 
 With ``gx_root`` the suites run in a GX *file* context under that folder: the suites, every validation
 result and the Data Docs site (``<gx_root>/gx/uncommitted/data_docs/local_site/index.html``) stay there,
-one folder per run (:func:`gx_root_for`), and :func:`copy_data_docs` puts the site beside the notice.
+one folder per run (:func:`gx_root_for`); ``govinspect.notice.docs`` copies the site beside the notice.
 
 Great Expectations is imported only inside functions: importing it costs seconds, and Airflow parses the
 DAG files that import this module often.
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -325,24 +324,6 @@ def gx_root_for(quarter: str, run_id: str, data_dir: Path | None = None) -> Path
 
 def data_docs_site(gx_root: Path) -> Path:
     return gx_root / "gx" / "uncommitted" / "data_docs" / "local_site"
-
-
-def copy_data_docs(gx_root: Path, target: Path) -> Path:
-    """Copy a run's Data Docs site (index.html and its assets) to ``target`` (replacing it); return index.html."""
-    import shutil
-
-    site = data_docs_site(gx_root)
-    if not (site / "index.html").is_file():
-        raise FileNotFoundError(f"no Data Docs under {site}: the quality gates of this run have not run")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(site, tmp)
-    old = target.with_name(f".{target.name}.{os.getpid()}.old")
-    if target.exists():
-        target.replace(old)
-    tmp.replace(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return target / "index.html"
 
 
 # --- the gates ------------------------------------------------------------------------------------------------
