@@ -13,10 +13,13 @@ Runs the quarterly inspection end to end and drafts the notice (通报):
 4. **dbt** — the indicator models, one dbt call per model through Cosmos, in the one-slot
    `duckdb_writer` pool (DuckDB allows a single writer) on the Celery queue `dbt`;
 5. **gx_marts_gate** → **publish_notice** — the notice is written to `output/<quarter>/` only when both
-   gates pass (they open DuckDB too: same pool, same `dbt` queue).
+   gates pass (they open DuckDB too: same pool, same `dbt` queue). A failed gate names its rule ids,
+   expectations and example rows in the task log; warnings (too few availability probes) do not stop the run;
+6. **build_docs** — the run's GX Data Docs and dbt docs into `output/<quarter>/data-docs/` and `dbt-docs/`.
 
 Params: `quarter` (2024Q3), `monitoring_date` (监测时间点), `notice_date`, `document_number`
-(甘办函〔2024〕67号), `inventory` (a folder of CSV files), `rules_profile` (`ganzi` | `national_2019`).
+(甘办函〔2024〕67号), `rectification_deadline` (整改报送截止日期; empty: the notice date + the notice profile's
+`deadline_days`), `inventory` (a folder of CSV files), `rules_profile` (`ganzi` | `national_2019`).
 Empty quarter/monitoring date = the run's own date (Asia/Shanghai).
 """
 
@@ -56,6 +59,9 @@ DEFAULT_ARGS = {"owner": "gov-inspection", "retries": 2, "retry_delay": timedelt
         "monitoring_date": Param("", type="string", description="监测时间点, YYYY-MM-DD (empty: the run's date)"),
         "notice_date": Param("", type="string", description="通报日期, YYYY-MM-DD (empty: the monitoring date)"),
         "document_number": Param("", type="string", description="发文字号, e.g. 甘办函〔2024〕67号"),
+        "rectification_deadline": Param(
+            "", type="string",
+            description="整改报送截止日期, YYYY-MM-DD (empty: notice date + deadline_days of the notice profile)"),
         "inventory": Param("", type="string", description="Inventory folder (empty: $GOVINSPECT_INVENTORY)"),
         "rules_profile": Param("ganzi", enum=["ganzi", "national_2019"], description="Rules profile"),
     },
@@ -93,7 +99,11 @@ def gov_inspection_quarterly():
 
     @task(pool=DUCKDB_POOL, queue=DBT_QUEUE, outlets=[notice_asset()])
     def publish_notice(ctx: dict) -> list[str]:
-        return pipeline.publish(ctx)
+        return pipeline.publish(ctx, dict(get_current_context()["params"]))
+
+    @task(pool=DUCKDB_POOL, queue=DBT_QUEUE)
+    def build_docs(ctx: dict) -> dict[str, str]:
+        return pipeline.build_docs(ctx)
 
     @task(queue=COLLECT_QUEUE, map_index_template="{{ batch[0]['account_id'] }}…")
     def collect_accounts(batch: list[dict], ctx: dict) -> dict:
@@ -127,7 +137,7 @@ def gov_inspection_quarterly():
     raw_gate = gx_raw_gate(ctx)
     dbt = DbtTaskGroup(group_id="dbt", **dbt_group_configs(ctx_task_id="prepare_run"))
     marts_gate = gx_marts_gate(ctx)
-    landed >> raw_gate >> dbt >> marts_gate >> publish_notice(ctx)
+    landed >> raw_gate >> dbt >> marts_gate >> publish_notice(ctx) >> build_docs(ctx)
 
 
 gov_inspection_quarterly()

@@ -49,7 +49,7 @@ def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) ->
     Raises ``RunParamError`` or ``InventoryError`` (with file, row and field) before anything is collected.
     """
     ctx = resolve_run(params, run_id, run_after)
-    notice_params(ctx.to_dict())  # a bad 发文字号 fails now, not after an hour of collection
+    notice_params(ctx.to_dict(), params)  # a bad 发文字号 or deadline fails now, not after an hour of collection
     inventory = load_inventory(ctx.inventory, monitoring_date=ctx.monitoring_date)
     exports = load_exports(ctx.inventory, inventory.records()["accounts"], keep_evidence=True)
     load_releases(ctx.inventory)  # a bad important_releases.csv fails now (file, row, field)
@@ -270,39 +270,54 @@ def probe_round(params: dict, probe_run_id: str, now: datetime | None = None) ->
     return {"sites": len(rows), "outcomes": dict(Counter(r["outcome"] for r in rows)), "file": str(path)}
 
 
-def notice_params(ctx: dict):
-    """The notice's parameters of a run (validated: 发文字号 form, dates)."""
+def notice_params(ctx: dict, params: dict | None = None):
+    """The notice's parameters of a run (validated: 发文字号 form, dates); ``params`` (the DAG params) may give
+    ``rectification_deadline`` (YYYY-MM-DD; empty: the notice date + the profile's ``deadline_days``)."""
     from govinspect.notice import NoticeParams  # noqa: PLC0415
 
+    deadline = ((params or {}).get("rectification_deadline") or "").strip() or None
     return NoticeParams(quarter=ctx["quarter"], monitoring_date=ctx["monitoring_date"],
-                        notice_date=ctx["notice_date"], document_number=ctx["document_number"] or None)
+                        notice_date=ctx["notice_date"], document_number=ctx["document_number"] or None,
+                        rectification_deadline=deadline)
 
 
 def raw_gate(ctx: dict) -> dict:
     """Great Expectations on the run's raw landing; raises ``QualityGateFailed`` (rule ids, examples)."""
-    from govinspect.quality import check_raw  # noqa: PLC0415 - GX import is slow: only when the task runs
+    from govinspect.quality import check_raw, gx_root_for  # noqa: PLC0415 - GX import is slow: only when run
 
     run = RunContext.from_dict(ctx)
-    result = check_raw(run.quarter, run.run_id, run.monitoring_date)
+    result = check_raw(run.quarter, run.run_id, run.monitoring_date, gx_root=gx_root_for(run.quarter, run.run_id))
     log.info("raw gate passed:\n%s", result.report())
-    return {"passed": result.passed, "expectations": len(result.rows())}
+    return {"passed": result.passed, "expectations": len(result.rows()), "warnings": len(result.warnings),
+            "data_docs": result.docs}
 
 
 def marts_gate(ctx: dict) -> dict:
     """Great Expectations on the quarter's marts; raises ``QualityGateFailed`` so nothing is published."""
-    from govinspect.quality import check_marts  # noqa: PLC0415
+    from govinspect.quality import check_marts, gx_root_for  # noqa: PLC0415
 
     run = RunContext.from_dict(ctx)
-    result = check_marts(paths().duckdb, run.quarter, run_id=run.run_id)
+    result = check_marts(paths().duckdb, run.quarter, run_id=run.run_id, gx_root=gx_root_for(run.quarter, run.run_id))
     log.info("marts gate passed:\n%s", result.report())
-    return {"passed": result.passed, "expectations": len(result.rows())}
+    return {"passed": result.passed, "expectations": len(result.rows()), "warnings": len(result.warnings),
+            "data_docs": result.docs}
 
 
-def publish(ctx: dict) -> list[str]:
+def publish(ctx: dict, params: dict | None = None) -> list[str]:
     """Render the notice from the marts into ``output/<quarter>/``; return the files written."""
     from govinspect.notice import publish as publish_notice  # noqa: PLC0415
 
-    written = publish_notice(paths().duckdb, notice_params(ctx))
+    written = publish_notice(paths().duckdb, notice_params(ctx, params))
     for kind, path in written.items():
         log.info("notice %s: %s", kind, path)
     return [str(p) for p in written.values()]
+
+
+def build_docs(ctx: dict) -> dict[str, str]:
+    """Keep the run's documentation with its outputs: ``output/<quarter>/data-docs/`` (the GX Data Docs of both
+    gates) and ``output/<quarter>/dbt-docs/`` (``dbt docs generate --static`` with the run's vars; opens DuckDB)."""
+    from govinspect.notice.docs import publish_docs  # noqa: PLC0415
+
+    run = RunContext.from_dict(ctx)
+    written = publish_docs(run.quarter, run.run_id, dbt_vars(ctx))
+    return {kind: str(path) for kind, path in written.items()}
