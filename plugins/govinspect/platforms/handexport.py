@@ -60,6 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _HEADER = {alias.lower(): name for name, aliases in ALIASES.items() for alias in aliases}
 _TRUE = {"是", "y", "yes", "true", "1", "置顶", "转发"}
 _FALSE = {"", "否", "n", "no", "false", "0"}
+_ROUNDED = "\x00rounded:"
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d",
             "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
 
@@ -124,6 +125,8 @@ def _cell(value: object) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S") if value.tzinfo is None else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 2**53:
+        return _ROUNDED + str(value)  # Excel keeps 15 significant digits: a 19-digit id is already wrong
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -227,6 +230,11 @@ def read_export(path: Path, accounts: Iterable[dict]) -> tuple[list[ExportedPost
 
         def bad(fld: str, message: str, _row: int = row_no) -> None:
             problems.append(Problem(name, _row, fld, message))
+
+        for fld in [f for f, v in row.items() if v.startswith(_ROUNDED)]:
+            bad(fld, f"{row[fld].removeprefix(_ROUNDED)} is a number too long for Excel, which rounds it to 15 "
+                     "digits: store the column as text")
+            row[fld] = ""
 
         account_id = row.get("account_id", "")
         if account_id:
