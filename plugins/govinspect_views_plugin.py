@@ -25,5 +25,12 @@ class GovinspectViewsPlugin(AirflowPlugin):
             "nav_top_level": True,  # its own entry in the sidebar, not inside the Browse menu
             "icon": URL_PREFIX.lstrip("/") + "/icon.svg",
             "icon_dark_mode": URL_PREFIX.lstrip("/") + "/icon-dark.svg",
-        }
+        },
+        {
+            # A tab on every DAG run; for runs of gov_inspection_quarterly it opens that run's quarter.
+            "name": "通报",
+            "href": URL_PREFIX.lstrip("/") + "/runs/{DAG_ID}/{RUN_ID}",
+            "url_route": NAV_ROUTE + "-run",
+            "destination": "dag_run",
+        },
     ]

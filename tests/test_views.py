@@ -54,8 +54,8 @@ def stub_viewer(request: Request) -> str:
     return "审核员"
 
 
-def client_for(output: Path, *, viewer=stub_viewer) -> TestClient:
-    views = create_app(lambda: output)
+def client_for(output: Path, *, viewer=stub_viewer, runs: dict[str, str] | None = None) -> TestClient:
+    views = create_app(lambda: output, run_quarter=(runs or {}).get)
     if viewer is not None:
         views.dependency_overrides[require_viewer] = viewer
     root = FastAPI()  # as Airflow's API server does: the app is mounted at its url_prefix
@@ -259,9 +259,37 @@ def test_plugin_registers_the_app_and_a_nav_entry() -> None:
     (app_entry,) = plugin.fastapi_apps
     assert app_entry["url_prefix"] == URL_PREFIX
     assert not any(URL_PREFIX.startswith(p) for p in ("/api/v2", "/ui", "/execution", "/auth", "/pluginsv2"))
-    (view,) = plugin.external_views
+    view, run_tab = plugin.external_views
     assert view["href"] == "govinspect/" and view["url_route"] == "govinspect" and view["destination"] == "nav"
     assert view["nav_top_level"] is True and view["icon"] == "govinspect/icon.svg"
+    assert run_tab["destination"] == "dag_run" and run_tab["href"] == "govinspect/runs/{DAG_ID}/{RUN_ID}"
+    assert run_tab["url_route"] != view["url_route"]
+
+
+def test_run_tab_leads_to_the_quarter_of_the_run(output: Path) -> None:
+    write_quarter(output, "2024Q3")
+    run_id = "manual__2024-09-10T01:00:00+00:00"
+    client = client_for(output, runs={run_id: "2024Q3"})
+
+    found = client.get("/govinspect/runs/gov_inspection_quarterly/manual__2024-09-10T01%3A00%3A00%2B00%3A00")
+    assert found.status_code == 303 and found.headers["location"] == "/govinspect/2024Q3/"
+
+    pending = client.get("/govinspect/runs/gov_inspection_quarterly/scheduled__2024-12-10T01:00:00+00:00")
+    assert pending.status_code == 404 and "prepare_run）尚未完成" in pending.text
+
+    other = client.get("/govinspect/runs/site_availability_probe/" + run_id)
+    assert other.status_code == 404 and "site_availability_probe 不生成通报" in other.text
+
+
+@pytest.mark.parametrize(
+    ("value", "quarter"),
+    [({"quarter": "2024Q3", "run_id": "x"}, "2024Q3"), ({"quarter": "../x"}, None), ({}, None), ("2024Q3", None),
+     (None, None)],
+)
+def test_quarter_from_prepare_run_context(value, quarter) -> None:
+    from govinspect.views.runs import quarter_from_context
+
+    assert quarter_from_context(value) == quarter
 
 
 def test_nav_icons_are_svg(output: Path) -> None:

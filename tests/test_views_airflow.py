@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -93,6 +94,23 @@ def copy_metadata_db(target: Path) -> None:
                    env={**os.environ, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{target}"})
 
 
+RUN_ID = "manual__2024-09-10T01:00:00+00:00"
+
+
+def seed_quarterly_run(db: Path) -> None:
+    """A run of the quarterly DAG whose prepare_run returned its context (as the XCom row Airflow stores)."""
+    now = "2024-09-10 01:00:00.000000"
+    context = {"quarter": QUARTER, "run_id": RUN_ID, "monitoring_date": "2024-09-10"}
+    with sqlite3.connect(db) as con:
+        cursor = con.execute(
+            "INSERT INTO dag_run (dag_id, run_id, run_type, state, run_after, logical_date, clear_number, span_status)"
+            " VALUES ('gov_inspection_quarterly', ?, 'manual', 'success', ?, ?, 0, 'ended')", (RUN_ID, now, now))
+        con.execute(
+            "INSERT INTO xcom (dag_run_id, task_id, map_index, key, dag_id, run_id, value, timestamp)"
+            " VALUES (?, 'prepare_run', -1, 'return_value', 'gov_inspection_quarterly', ?, ?, ?)",
+            (cursor.lastrowid, RUN_ID, json.dumps(context), now))
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -112,6 +130,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     dags.mkdir()
     make_outputs(output)
     copy_metadata_db(root / "airflow.db")
+    seed_quarterly_run(root / "airflow.db")
     passwords = {"admin": secrets.token_urlsafe(12), "reader": secrets.token_urlsafe(12)}
     (root / "passwords.json").write_text(json.dumps(passwords), encoding="utf-8")
     port = free_port()
@@ -192,14 +211,29 @@ def test_pages_answer_with_a_token_and_refuse_without(server: Server) -> None:
     assert "govinspect%2F2024Q3" in browser.headers["location"]
 
 
+def test_run_tab_finds_the_quarter_in_the_metadata_db(server: Server) -> None:
+    bearer = {"Authorization": f"Bearer {server.token('admin')}"}
+    found = httpx.get(f"{server.url}/govinspect/runs/gov_inspection_quarterly/{quote(RUN_ID, safe='')}",
+                      headers=bearer, timeout=30)
+    assert found.status_code == 303, found.text
+    assert found.headers["location"] == f"/govinspect/{QUARTER}/"
+
+    unknown = httpx.get(f"{server.url}/govinspect/runs/gov_inspection_quarterly/manual__2030-01-01",
+                        headers=bearer, timeout=30)
+    assert unknown.status_code == 404 and "prepare_run" in unknown.text
+    assert httpx.get(f"{server.url}/govinspect/runs/gov_inspection_quarterly/{quote(RUN_ID, safe='')}",
+                     timeout=30).status_code == 401
+
+
 def test_plugin_is_listed_with_its_nav_entry(server: Server) -> None:
     response = httpx.get(f"{server.url}/api/v2/plugins", headers={"Authorization": f"Bearer {server.token('admin')}"},
                          timeout=30)
     assert response.status_code == 200
     plugin = next(p for p in response.json()["plugins"] if p["name"] == "govinspect_views")
     assert [a["url_prefix"] for a in plugin["fastapi_apps"]] == ["/govinspect"]
-    (view,) = plugin["external_views"]
+    view, run_tab = plugin["external_views"]
     assert view["name"] == "检查通报" and view["url_route"] == "govinspect" and view["href"] == "govinspect/"
+    assert run_tab["destination"] == "dag_run"
     assert "Failed to import plugin" not in server.log.read_text()
 
 

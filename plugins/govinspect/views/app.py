@@ -10,6 +10,7 @@ Pages (Chinese, for officials), relative to the mount point:
 | ``/<quarter>/notice.docx``, ``findings.xlsx`` | downloads (``Content-Disposition: attachment``)          |
 | ``/<quarter>/notice.md``            | the notice as Markdown text                                        |
 | ``/<quarter>/dbt-docs/…``, ``/<quarter>/data-docs/…`` | the static dbt docs and GX Data Docs kept with the run |
+| ``/runs/<dag_id>/<run_id>``         | the 通报 tab of a DAG run: redirects to the quarter that run worked on |
 
 Every route depends on :func:`govinspect.views.auth.require_viewer` (Airflow's login). The output folder is read
 on every request (``GOVINSPECT_OUTPUT_DIR``), so a new run shows up without restarting the API server.
@@ -28,7 +29,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.templating import Jinja2Templates
 
 from govinspect.settings import paths
-from govinspect.views.auth import NotAuthorized, login_url, require_viewer
+from govinspect.views.auth import QUARTERLY_DAG_ID, NotAuthorized, login_url, require_viewer
 from govinspect.views.outputs import (
     DOCS_BY_FOLDER,
     OutputNotFound,
@@ -39,6 +40,7 @@ from govinspect.views.outputs import (
     quarter_display_name,
     quarter_outputs,
 )
+from govinspect.views.runs import quarter_of_run
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +63,12 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def create_app(output_dir: Callable[[], Path] | None = None) -> FastAPI:
-    """Build the app. ``output_dir`` returns the output folder (default: ``paths().output``, read per request)."""
+def create_app(output_dir: Callable[[], Path] | None = None,
+               run_quarter: Callable[[str], str | None] | None = None) -> FastAPI:
+    """Build the app. ``output_dir`` returns the output folder (default: ``paths().output``, read per request);
+    ``run_quarter`` maps a run id of the quarterly DAG to its quarter (default: from Airflow's metadata DB)."""
     output = output_dir or (lambda: paths().output)
+    quarter_of = run_quarter or quarter_of_run
     # Autoescape everything: titles shown here come from notice.html, i.e. from crawled pages.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
@@ -118,6 +123,16 @@ def create_app(output_dir: Callable[[], Path] | None = None) -> FastAPI:
         folder = output()
         quarters = [quarter_outputs(folder, q) for q in list_quarters(folder)]
         return page(request, "index.html.j2", {"quarters": quarters, "output_dir": str(folder)})
+
+    @app.get("/runs/{dag_id}/{run_id:path}", include_in_schema=False)
+    def run_outputs(request: Request, dag_id: str, run_id: str) -> RedirectResponse:
+        """The 通报 tab of a DAG run in the UI: on to the quarter that run worked on."""
+        if dag_id != QUARTERLY_DAG_ID:
+            raise OutputNotFound(f"只有季度检查（{QUARTERLY_DAG_ID}）的运行生成通报，{dag_id} 不生成通报。")
+        quarter = quarter_of(run_id)
+        if quarter is None:
+            raise OutputNotFound(f"运行 {run_id} 的第一步（prepare_run）尚未完成，还不知道它检查的是哪个季度。")
+        return RedirectResponse(f"{_index_url(request)}{quarter}/", status_code=303)
 
     @app.get("/{quarter}", include_in_schema=False)
     def quarter_no_slash(request: Request, quarter: str) -> RedirectResponse:
