@@ -104,6 +104,14 @@ class NoticeContext:
     deadline_text: str
     summary: dict[str, int]
     problems: dict[int, list[str]] = field(default_factory=dict)  # notice_paragraph -> phrases
+    # this quarter's findings against the previous quarter's (mart_findings_compared); None: the warehouse has
+    # no comparison (older dbt project)
+    compared: list[dict[str, Any]] | None = None
+
+    @property
+    def repeats(self) -> list[dict[str, Any]]:
+        """Findings of this quarter that the previous quarter had too (同类问题重复出现)."""
+        return [r for r in self.compared or [] if r["comparison"] == "repeat"]
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -124,8 +132,26 @@ def _rows(con, sql: str, quarter: str, table: str, db: Path) -> list[dict[str, A
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def read_marts(duckdb_path: Path | str, quarter: str) -> dict[str, list[dict[str, Any]]]:
-    """The rows of the four notice marts for one quarter (DuckDB opened read-only, then closed)."""
+REPEAT_PARAGRAPH = 4  # 二、主要问题 （四）: repeat offenders, only when the previous quarter's findings recur
+COMPARED_COLUMNS: tuple[str, ...] = (
+    "previous_quarter", "rule_id", "severity", "annex", "object_type", "object_id", "unit", "object_name", "platform",
+    "problem", "comparison",
+)
+
+
+def _optional_rows(con, sql: str, quarter: str, table: str, db: Path) -> list[dict[str, Any]] | None:
+    """Rows of a mart an older warehouse may not have: None when the table does not exist."""
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
+                         "and table_name = ?", [table]).fetchone()[0]
+    if not exists:
+        log.info("mart '%s' not in %s (older warehouse): no comparison with the previous quarter", table, db)
+        return None
+    return _rows(con, sql, quarter, table, db)
+
+
+def read_marts(duckdb_path: Path | str, quarter: str) -> dict[str, list[dict[str, Any]] | None]:
+    """The rows of the notice marts for one quarter (DuckDB opened read-only, then closed); ``compared`` is None
+    when the warehouse has no ``mart_findings_compared``."""
     import duckdb
 
     db = Path(duckdb_path)
@@ -146,6 +172,9 @@ def read_marts(duckdb_path: Path | str, quarter: str) -> dict[str, list[dict[str
                                    "from main.mart_notice_problems where quarter = ? "
                                    "order by notice_paragraph, phrase_order, notice_phrase",
                               quarter, "mart_notice_problems", db),
+            "compared": _optional_rows(con, f"select {', '.join(COMPARED_COLUMNS)} from main.mart_findings_compared "
+                                            "where quarter = ? order by comparison, annex, unit, object_name, "
+                                            "rule_id, object_id", quarter, "mart_findings_compared", db),
         }
     finally:
         con.close()
@@ -240,6 +269,24 @@ def _problem_paragraphs(rows: list[dict[str, Any]], profile: NoticeProfile,
     return phrases, texts
 
 
+def _with_repeat_paragraph(problems: list[dict[str, Any]], compared: list[dict[str, Any]] | None,
+                           quarter: str) -> list[dict[str, Any]]:
+    """Paragraph （四） follows mart_findings_compared when the warehouse has it: present exactly when a finding of
+    this quarter repeats one of the previous quarter (a first quarter, or one where everything was fixed, has
+    none). Without the comparison (older warehouse) mart_notice_problems decides alone."""
+    if compared is None:
+        return problems
+    repeats = [r for r in compared if r["comparison"] == "repeat"]
+    others = [p for p in problems if int(p["notice_paragraph"]) != REPEAT_PARAGRAPH]
+    if bool(repeats) != (len(others) != len(problems)):
+        log.warning("%s: mart_notice_problems %s paragraph %d but mart_findings_compared has %d repeat(s); "
+                    "following the comparison", quarter, "has" if len(others) != len(problems) else "lacks",
+                    REPEAT_PARAGRAPH, len(repeats))
+    if not repeats:
+        return others
+    return [*others, {"notice_paragraph": REPEAT_PARAGRAPH, "notice_phrase": "同类问题重复出现", "phrase_order": 0}]
+
+
 def build_context(duckdb_path: Path | str, quarter: str, params: NoticeParams,
                   profile: NoticeProfile | None = None) -> NoticeContext:
     """Read the notice marts of ``quarter`` and compose the notice; raises :class:`NoticeDataError`."""
@@ -263,7 +310,8 @@ def build_context(duckdb_path: Path | str, quarter: str, params: NoticeParams,
     values = {"period": period, "scope": profile.scope, "office": profile.issuing_office, "deadline": deadline_text}
     t = profile.checks
 
-    phrases, problem_texts = _problem_paragraphs(marts["problems"], profile, values)
+    problem_rows = _with_repeat_paragraph(marts["problems"], marts["compared"], quarter)
+    phrases, problem_texts = _problem_paragraphs(problem_rows, profile, values)
     problem_paras = [Paragraph(f"（{cn_number(i)}）", text) for i, text in enumerate(problem_texts, 1)]
     if not problem_paras:
         problem_paras = [Paragraph("", _fmt(profile.problems_none, **values))]
@@ -295,5 +343,5 @@ def build_context(duckdb_path: Path | str, quarter: str, params: NoticeParams,
         addressees=_fmt(profile.addressees, **values), preamble=_fmt(profile.preamble, **values), sections=sections,
         annexes=annexes, signatory=profile.signed_by, notice_date=params.notice_date,
         notice_date_text=cn_date(params.notice_date), deadline=deadline, deadline_text=deadline_text,
-        summary=summary, problems=phrases,
+        summary=summary, problems=phrases, compared=marts["compared"],
     )

@@ -1,10 +1,13 @@
 """Every finding of the quarter with its evidence, as a workbook (``findings.xlsx``) for the staff who check
 the notice before it is signed.
 
-Sheets: 汇总 (the notice's counts), 网站 (site and column findings), 政务新媒体 (account findings); Chinese
+Sheets: 汇总 (the notice's counts), 网站 (site and column findings), 政务新媒体 (account findings) and, when the
+warehouse compares quarters, 与上季度比较 (every finding of either quarter: 重复出现 / 新发现 / 已整改); Chinese
 headers, header row frozen, autofilter on. Rows come from ``fct_findings`` (DuckDB opened read-only, read,
-closed), which carries personal data only in masked form. Every text cell is written as a string: a crawled
-name such as ``=HYPERLINK(...)`` stays text and is never a formula.
+closed), which carries personal data only in masked form. The sheets are generic over the rules: any new rule's
+findings flow in, and any evidence column ``fct_findings`` gains (e.g. ``evidence_sha256``, the snapshot's hash)
+is added to both area sheets, under a Chinese header when one is known. Every text cell is written as a string:
+a crawled name such as ``=HYPERLINK(...)`` stays text and is never a formula.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from govinspect.notice.context import NoticeContext, NoticeDataError
 
@@ -24,6 +28,21 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "platform", "category", "problem", "evidence", "evidence_url", "evidence_date", "annex", "notice_order",
     "inventory_order",
 )
+# fct_findings columns that are bookkeeping, not evidence: never shown as extra columns
+INTERNAL_COLUMNS = frozenset({
+    "quarter", "run_id", "rules_profile", "site_id", "column_id", "account_id", "notice_paragraph", "notice_phrase",
+})
+# headers of evidence columns fct_findings may carry beyond FINDING_COLUMNS (others keep their column name)
+EXTRA_HEADERS: dict[str, tuple[str, float]] = {
+    "evidence_sha256": ("快照哈希（SHA-256）", 24),
+    "evidence_fetched_at": ("抓取时间", 18),
+    "fetched_at": ("抓取时间", 18),
+    "item_date": ("信息日期", 12),
+    "evidence_item_date": ("信息日期", 12),
+}
+BEIJING = ZoneInfo("Asia/Shanghai")
+COMPARISON = {"repeat": "重复出现", "new": "新发现", "fixed": "已整改"}
+COMPARED_SHEET = "与上季度比较"
 
 SEVERITY = {"veto": "单项否决", "prominent": "突出问题", "scored": "扣分", "warning": "预警"}
 OBJECT_TYPE = {"site": "网站", "column": "栏目", "account": "账号"}
@@ -47,8 +66,12 @@ def read_findings(duckdb_path: Path | str, quarter: str) -> list[dict[str, Any]]
         raise NoticeDataError(f"DuckDB file {db} does not exist; build the marts first (dbt build)")
     con = duckdb.connect(str(db), read_only=True)
     try:
+        present = [r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'main' "
+            "and table_name = 'fct_findings' order by ordinal_position").fetchall()]
+        extra = [c for c in present if c not in FINDING_COLUMNS and c not in INTERNAL_COLUMNS]
         cursor = con.execute(
-            f"select {', '.join(FINDING_COLUMNS)} from main.fct_findings where quarter = ? "
+            f"select {', '.join([*FINDING_COLUMNS, *extra])} from main.fct_findings where quarter = ? "
             "order by case object_type when 'account' then 1 else 0 end, annex is null, annex, notice_order, "
             "inventory_order, object_name, rule_id, finding_id", [quarter])
         names = [d[0] for d in cursor.description]
@@ -110,6 +133,33 @@ SHEET_COLUMNS: dict[str, list[Col]] = {
 SUMMARY_SHEET = "汇总"
 
 
+def extra_columns(findings: Sequence[dict[str, Any]]) -> list[Col]:
+    """Columns for the evidence fields fct_findings has beyond :data:`FINDING_COLUMNS` (generic over new rules)."""
+    names = [k for k in (findings[0] if findings else {}) if k not in FINDING_COLUMNS and k not in INTERNAL_COLUMNS
+             and not k.startswith("_")]
+    cols = []
+    for name in names:
+        header, width = EXTRA_HEADERS.get(name, (name, 16))
+        cols.append(Col(header, width, lambda r, name=name: r[name]))
+    return cols
+
+
+def _compared_columns() -> list[Col]:
+    return [
+        Col("序号", 6, lambda r: r["_n"]),
+        Col("比较结果", 10, lambda r: COMPARISON.get(r["comparison"], r["comparison"])),
+        Col("上季度", 10, lambda r: r["previous_quarter"]),
+        Col("规则编号", 12, lambda r: r["rule_id"]),
+        Col("严重程度", 10, lambda r: SEVERITY.get(r["severity"], r["severity"])),
+        Col("对象类型", 9, lambda r: OBJECT_TYPE.get(r["object_type"], r["object_type"])),
+        Col("单位", 28, lambda r: r["unit"]),
+        Col("名称", 28, lambda r: r["object_name"]),
+        Col("平台", 12, lambda r: r["platform"]),
+        Col("存在问题", 30, lambda r: r["problem"]),
+        Col("所列附件", 10, _annex),
+    ]
+
+
 def _summary_rows(context: NoticeContext, findings: Sequence[dict[str, Any]]) -> list[tuple[str, Any]]:
     s = context.summary
     area_counts = {area: sum(1 for f in findings if AREA_OF.get(f["object_type"]) == area) for area in SHEET_COLUMNS}
@@ -134,6 +184,9 @@ def _summary_rows(context: NoticeContext, findings: Sequence[dict[str, Any]]) ->
         ("附件2行数", annex_rows.get(2, 0)),
         ("网站问题（条，含未列入通报的）", area_counts["网站"]),
         ("政务新媒体问题（条，含未列入通报的）", area_counts["政务新媒体"]),
+        *([] if context.compared is None else [
+            (f"与上季度相比{label}的问题（条）", sum(1 for r in context.compared if r["comparison"] == key))
+            for key, label in COMPARISON.items()]),
     ]
 
 
@@ -141,6 +194,11 @@ def _put(cell, value: Any) -> None:
     """Write a value; text always as a string cell (never a formula)."""
     if value is None or isinstance(value, int | float):
         cell.value = value
+    elif isinstance(value, datetime):  # Excel has no time zones: Beijing time, as officials read it
+        if value.tzinfo is not None:
+            value = value.astimezone(BEIJING).replace(tzinfo=None)
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
@@ -170,9 +228,13 @@ def render_workbook(context: NoticeContext, findings: Sequence[dict[str, Any]]) 
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 40
 
-    for area, cols in SHEET_COLUMNS.items():
+    extra = extra_columns(findings)
+    sheets = [(area, [*cols, *extra], [f for f in findings if AREA_OF.get(f["object_type"]) == area])
+              for area, cols in SHEET_COLUMNS.items()]
+    if context.compared is not None:
+        sheets.append((COMPARED_SHEET, _compared_columns(), list(context.compared)))
+    for area, cols, rows in sheets:
         sheet = wb.create_sheet(area)
-        rows = [f for f in findings if AREA_OF.get(f["object_type"]) == area]
         for c, col in enumerate(cols, 1):
             _put(sheet.cell(1, c), col.header)
             sheet.column_dimensions[get_column_letter(c)].width = col.width
