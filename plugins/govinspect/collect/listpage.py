@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 
 from lxml import etree, html
 
-from govinspect.collect.dates import FoundDate, date_in_text, date_in_url
+from govinspect.collect.dates import FoundDate, date_in_text, date_in_url, full_dates
 
 _CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _PINNED_HINT = re.compile(r"置顶|\btop\b|\bzd\b|istop|is-top|sticky", re.I)
@@ -68,6 +68,8 @@ def _title_of(a: html.HtmlElement) -> str:
     attr = " ".join((a.get("title") or "").split())
     if attr and (not text or text.endswith(_TRUNCATED) or len(attr) > len(text)):
         return attr
+    if attr and text.startswith(attr) and full_dates(text[len(attr):]):
+        return attr  # "标题（2024-12-04）": the title attribute is the title, the rest is its date
     return text or attr
 
 
@@ -101,17 +103,37 @@ def _item_date(el: html.HtmlElement, a: html.HtmlElement, title: str, url: str, 
     # 1. the entry's own text outside the link: <span>2024-09-12</span>, <td>[2024-09-12]</td>
     if found := date_in_text(_text_outside(el, a), as_of):
         return found
-    # 2. the title text: "标题（2024-12-04）"
-    if found := date_in_text(title, None):
+    # 2. the link text: "标题（2024-12-04）"
+    if found := date_in_text(" ".join(a.text_content().split()) + " " + title, None):
         return FoundDate(found.value, found.text, "title")
     # 3. the article URL
     return date_in_url(url)
 
 
+_CHROME_TOKENS = frozenset({"nav", "navbar", "menu", "header", "footer", "breadcrumb", "crumb", "position", "links",
+                            "friendlink", "yqlj", "daohang", "dh", "top-nav", "topnav", "mainnav", "subnav"})
+_TOKEN_SPLIT = re.compile(r"[\s_]+")
+
+
+def _is_chrome(el: html.HtmlElement) -> bool:
+    """Page furniture (navigation, header, footer, breadcrumb, link boxes): never a column's list."""
+    node: html.HtmlElement | None = el
+    while node is not None:
+        if node.tag in ("nav", "header", "footer"):
+            return True
+        tokens = _TOKEN_SPLIT.split(f"{node.get('class') or ''} {node.get('id') or ''}".lower())
+        if any(t in _CHROME_TOKENS or t.split("-")[0] in ("nav", "menu", "footer", "header") for t in tokens if t):
+            return True
+        node = node.getparent()
+    return False
+
+
 def _entries(root: html.HtmlElement) -> list[tuple[html.HtmlElement, list[html.HtmlElement]]]:
-    """Candidate list containers and their entries (li children, or table rows)."""
+    """Candidate list containers and their entries (li children, or table rows); page furniture is skipped."""
     groups = []
     for container in root.iter("ul", "ol", "tbody", "table", "dl", "div"):
+        if _is_chrome(container):
+            continue
         if container.tag in ("ul", "ol"):
             entries = [c for c in container if c.tag == "li"]
         elif container.tag in ("tbody", "table"):
