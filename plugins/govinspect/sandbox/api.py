@@ -179,4 +179,6 @@ class Sandbox:
             "GOVINSPECT_WECHAT_URL": self.platform_urls["wechat"],
             "GOVINSPECT_WECHAT_TOKEN": self.wechat_token,
             **self._plain_platform_env("toutiao", "douyin"),
+            # every simulated site answers on loopback: no need to space requests as for a real server
+            "GOVINSPECT_SITE_MIN_INTERVAL": "0",
         }
