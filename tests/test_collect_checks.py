@@ -5,6 +5,7 @@ home-page columns, article pages and the link check (HEAD with GET fallback)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -116,6 +117,18 @@ def test_numbers_that_are_not_personal_are_not_hits():
             "139123456789（12位），订单号1398146520312，卡号6222021234567890127（Luhn 不通过）")
     assert find_personal_numbers(text, AS_OF) == []
     assert luhn_ok("6222021234567890128") and not luhn_ok("6222021234567890127")
+
+
+def test_excerpts_mask_every_long_digit_run_even_unvalidated_ones():
+    from govinspect.collect.privacy import excerpt
+
+    idn = _valid_id("51330119780312452")
+    bad_check = idn[:17] + ("0" if idn[17] != "0" else "1")
+    text = f"公示：{idn}，另有{bad_check}，卡号6222021234567890127，电话13981465203。"
+    start = text.index(idn)
+    out = excerpt(text, start, start + 18, width=80)
+    assert re.search(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]|[0-9]{15,19})(?![0-9])", out) is None, out
+    assert "513301********4523" in out and "139****5203" in out
 
 
 def test_an_id_number_is_not_also_a_bank_card_or_mobile():

@@ -102,11 +102,21 @@ def mask_all(text: str, today: date | None = None) -> str:
     return "".join(out)
 
 
+_LONG_RUN = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx]|[0-9]{15,19})(?![0-9])")
+
+
+def mask_long_runs(text: str) -> str:
+    """Every run of 15–19 digits (or 17 digits and X) masked, whether or not it validates: for excerpts kept
+    as evidence, where an unvalidated number (a wrong check digit, a card number failing Luhn) must not
+    leave unmasked either."""
+    return _LONG_RUN.sub(lambda m: m.group(1)[:4] + "*" * (len(m.group(1)) - 8) + m.group(1)[-4:], text)
+
+
 def excerpt(text: str, start: int, end: int, width: int = 24) -> str:
-    """A short one-line excerpt around ``text[start:end]``, personal numbers masked."""
+    """A short one-line excerpt around ``text[start:end]``, personal numbers (and any long digit run) masked."""
     left, right = max(0, start - width), min(len(text), end + width)
     while left > 0 and (text[left - 1].isdigit() or text[left - 1] in "*＊Xx -"):
         left -= 1  # never cut a number in two: half of it would escape the masking
     while right < len(text) and (text[right].isdigit() or text[right] in "*＊Xx -"):
         right += 1
-    return " ".join(mask_all(text[left:right]).split())
+    return " ".join(mask_long_runs(mask_all(text[left:right])).split())
