@@ -210,8 +210,8 @@ class _SiteRun:
                     json_mode, url = True, source
                     continue
                 self.link_refs += page_links(result.text, page_url)
-            if json_mode:
-                self.link_refs += [LinkRef(i.url, page_url, i.title) for i in items]
+            # the items' links too: some lists are not in the page's HTML (JSON APIs, Hanweb's XML records)
+            self.link_refs += [LinkRef(i.url, page_url, i.title) for i in items]
             new = [i for i in items if i.url not in seen_urls]
             for item in new:
                 seen_urls.add(item.url)
