@@ -257,6 +257,17 @@ def test_guestbook_rows_give_asked_and_reply_dates():
     assert reply_from_letter(letter) == date(2024, 8, 23)
 
 
+def test_guestbooks_written_as_lists():
+    page = """<ul class="nav"><li><a href="/">首页</a></li></ul><ul class="xx-list">
+    <li><a href="/hd/1.html">关于供暖的咨询</a><span class="state">已回复</span><span class="ask">2024-08-01</span>
+    <span class="reply">2024-08-05</span></li>
+    <li><a href="/hd/2.html">关于停车难</a><span>留言时间：2024-09-02</span><span>未回复</span></li></ul>"""
+    msgs = extract_messages(page, "http://a.gov.cn/hd/", AS_OF)
+    assert [(m.title, m.asked_on, m.replied_on, m.status_text) for m in msgs] == [
+        ("关于供暖的咨询", date(2024, 8, 1), date(2024, 8, 5), "已回复"),
+        ("关于停车难", date(2024, 9, 2), None, "未回复")]
+
+
 # --- home page ---------------------------------------------------------------------------------------------
 HOME = """<html><body><div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/yw/index.html">要闻</a></li>
 <li><a href="/zwgk/">政务公开</a></li><li><a href="javascript:void(0)">无障碍</a></li></ul></div>

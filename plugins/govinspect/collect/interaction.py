@@ -95,6 +95,43 @@ def extract_messages(page: str, base_url: str, as_of: date | None = None) -> lis
             replied = replied or (dates.pop(0) if dates else None)
             title = " ".join((link.get("title") or link.text_content()).split())
             out.append(Message(title, urljoin(base_url, link.get("href").strip()), asked, replied, state))
+    if not out:
+        out = _list_messages(root, base_url, as_of)
+    return out
+
+
+def _list_messages(root: html.HtmlElement, base_url: str, as_of: date | None) -> list[Message]:
+    """Guestbooks written as ``<li>`` entries: ``<a>标题</a><span class="ask">留言：2024-09-01</span>
+    <span class="reply">回复：2024-09-03</span><span>已回复</span>`` (elements in any order)."""
+    out: list[Message] = []
+    for li in root.iter("li"):
+        link = li.find(".//a[@href]")
+        if link is None or link.get("href", "").strip().startswith(("javascript:", "#")):
+            continue
+        asked = replied = None
+        state, dates = None, []
+        for el in li:
+            if el is link or link in el.iterancestors() or el.find(".//a[@href]") is not None:
+                continue
+            text = " ".join(el.text_content().split())
+            found = date_in_text(text, as_of)
+            cls = (el.get("class") or "").lower()
+            if found is None:
+                if any(x in text for x in _REPLIED + _UNANSWERED):
+                    state = text
+                continue
+            if "reply" in cls or "answer" in cls or "回复" in text or "答复" in text:
+                replied = found.value
+            elif "ask" in cls or "留言" in text or "来信" in text:
+                asked = found.value
+            else:
+                dates.append(found.value)
+        asked = asked or (dates.pop(0) if dates else None)
+        replied = replied or (dates.pop(0) if dates else None)
+        if asked is None:
+            continue  # a navigation or link-box entry, not a message
+        title = " ".join((link.get("title") or link.text_content()).split())
+        out.append(Message(title, urljoin(base_url, link.get("href").strip()), asked, replied, state))
     return out
 
 
