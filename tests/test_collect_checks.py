@@ -338,3 +338,67 @@ def test_off_site_links_still_meet_the_ssrf_guard():
 
     (row,) = asyncio.run(go())
     assert (row["outcome"], row["method"]) == ("blocked_by_policy", "HEAD")
+
+
+# --- one site end to end, on a mock transport ---------------------------------------------------------------
+SITE_PAGES = {
+    "/": '<div class="nav"><a href="/tzgg/index.html">通知公告</a></div><ul><li><a href="/tzgg/202409/t20240905_1.html"'
+         ' title="关于开展安全检查的通知">关于开展安全检查…</a><span>09-05</span></li></ul>'
+         '<div class="links"><a href="/old/index.html">旧栏目</a></div>',
+    "/tzgg/index.html": '<ul class="list"><li><a href="./202409/t20240905_1.html">关于开展安全检查的通知</a>'
+                        '<span>2024-09-05</span></li><li><a href="./202408/t20240801_2.html">关于暑期安全的通知</a>'
+                        '<span>2024-08-01</span></li></ul><script>createPageHTML(2, 0, "index", "html");</script>',
+    "/tzgg/index_1.html": '<ul class="list"><li><a href="./202301/t20230105_3.html">关于元旦值班的通知</a>'
+                          '<span>2023-01-05</span></li></ul><script>createPageHTML(2, 1, "index", "html");</script>',
+    "/tzgg/202409/t20240905_1.html": '<meta name="PubDate" content="2024-09-05 09:00"><h1>关于开展安全检查的通知</h1>'
+                                     '<div id="zoom">联系人：王五，电话13981465203。</div>',
+    "/tzgg/202408/t20240801_2.html": '<h1>关于暑期安全的通知</h1><div id="zoom">正文</div>',
+}
+
+
+def _site_handler(request: httpx.Request) -> httpx.Response:
+    body = SITE_PAGES.get(request.url.path)
+    if body is None:
+        return httpx.Response(404, text="404")
+    return httpx.Response(200, text=f"<html><body>{body}</body></html>", headers={"content-type": "text/html; charset=utf-8"})
+
+
+def _collect_mock_site(monkeypatch, tmp_path):
+    from govinspect.collect.site import CollectLimits, collect_site
+
+    monkeypatch.setenv("GOVINSPECT_DATA_DIR", str(tmp_path))
+    site = {"site_id": "m", "home_url": "http://m.gov.cn/"}
+    columns = [{"site_id": "m", "column_id": "m/通知公告", "column_name": "通知公告", "category": "通知公告",
+                "url": "http://m.gov.cn/tzgg/index.html"}]
+
+    async def go():
+        async with Fetcher(FetchPolicy(max_attempts=1), transport=httpx.MockTransport(_site_handler)) as f:
+            return await collect_site(site, columns, AS_OF, f, limits=CollectLimits(), dictionary=None)
+
+    return asyncio.run(go())
+
+
+def test_one_site_end_to_end(monkeypatch, tmp_path):
+    result = _collect_mock_site(monkeypatch, tmp_path)
+    assert [p["page_kind"] for p in result.pages] == ["home", "list", "list", "article", "article"]
+    assert [(i["title"], i["page_url"].rsplit("/", 1)[1], i["position"]) for i in result.items] == [
+        ("关于开展安全检查的通知", "index.html", 1), ("关于暑期安全的通知", "index.html", 2),
+        ("关于元旦值班的通知", "index_1.html", 3)]  # the 2023 item is outside the window: not read
+    assert [(h["kind"], h["matched"], h["article_date"]) for h in result.content_hits] == [
+        ("mobile", "139****5203", date(2024, 9, 5))]
+    assert [d["url"] for d in result.discovered_columns] == ["http://m.gov.cn/old/index.html"]
+    broken = [x["url"] for x in result.links if x["outcome"] != "ok"]
+    assert broken == ["http://m.gov.cn/old/index.html", "http://m.gov.cn/tzgg/202301/t20230105_3.html"]
+    assert result.summary()["failed_stages"] == []
+
+
+def test_a_parsing_bug_loses_nothing_already_collected(monkeypatch, tmp_path):
+    import govinspect.collect.site as site_module
+
+    def broken(page):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(site_module, "read_article", broken)
+    result = _collect_mock_site(monkeypatch, tmp_path)
+    assert result.summary()["failed_stages"] == ["articles"]
+    assert len(result.items) == 3 and result.links and len(result.pages) == 5  # the other stages still ran

@@ -26,6 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from lxml import etree
+
 from govinspect.collect.article import ArticlePage, content_hits, read_article
 from govinspect.collect.home import discover_columns
 from govinspect.collect.http import Fetcher, FetchResult
@@ -107,6 +109,7 @@ class SiteCollection:
     messages: list[dict] = field(default_factory=list)
     reposts: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)  # stages that raised (a bug, logged): their data is missing
 
     def records(self) -> dict[str, list[dict]]:
         """Landing record type -> rows."""
@@ -125,7 +128,7 @@ class SiteCollection:
                 "privacy_hits": sum(1 for h in self.content_hits if h["check"] == "privacy"),
                 "wording_hits": sum(1 for h in self.content_hits if h["check"] == "wording"),
                 "messages": len(self.messages), "reposts_found": sum(1 for r in self.reposts if r["found"]),
-                "seconds": round(self.seconds, 2)}
+                "seconds": round(self.seconds, 2), "failed_stages": self.failures}
 
 
 def page_record(result: FetchResult, *, site_id: str, column_id: str | None, kind: str) -> dict:
@@ -241,7 +244,10 @@ class _SiteRun:
             if msg.needs_letter and letters < self.limits.max_letters:
                 letters += 1
                 letter = await self.fetch(msg.url, column_id, "guestbook")
-                replied = reply_from_letter(letter.text) if letter.ok else None
+                try:
+                    replied = reply_from_letter(letter.text) if letter.ok else None
+                except (etree.ParserError, ValueError):
+                    replied = None
             self.out.messages.append({
                 "site_id": self.site_id, "column_id": column_id, "page_url": page_url, "title": msg.title,
                 "url": msg.url, "asked_on": msg.asked_on, "replied_on": replied, "status_text": msg.status_text})
@@ -291,18 +297,32 @@ class _SiteRun:
         return (article.published, article.published_source) if article else (None, None)
 
     # --- all of it -------------------------------------------------------------------------------------
-    async def run(self) -> SiteCollection:
-        started = time.perf_counter()
-        await self.home()
-        for column in self.columns:
-            await self.column(column)
-        await self.read_articles()
+    async def _guarded(self, stage: str, step) -> None:
+        """Run one stage; a bug in reading a page must not lose what the other stages collected."""
+        try:
+            await step
+        except Exception:  # noqa: BLE001 - logged with its traceback; the fetched pages stay recorded
+            self.out.failures.append(stage)
+            log.exception("%s: %s failed; the pages fetched so far are kept", self.site_id, stage)
+
+    async def _links(self) -> None:
         self.out.links = [{"site_id": self.site_id, **row} for row in
                           await check_links(self.link_refs, self.fetcher, fetched=self.fetched,
                                             max_links=self.limits.max_links)]
+
+    async def _reposts(self) -> None:
+        self.out.reposts = repost_rows(self.site_id, self.releases, self.out.items + self.out.home_items,
+                                       self.published)
+
+    async def run(self) -> SiteCollection:
+        started = time.perf_counter()
+        await self._guarded("home page", self.home())
+        for column in self.columns:
+            await self._guarded(f"column {column['column_name']}", self.column(column))
+        await self._guarded("articles", self.read_articles())
+        await self._guarded("link check", self._links())
         if self.releases:
-            self.out.reposts = repost_rows(self.site_id, self.releases, self.out.items + self.out.home_items,
-                                           self.published)
+            await self._guarded("reposts", self._reposts())
         self.out.seconds = time.perf_counter() - started
         s = self.out.summary()
         log.info("site %s: %d pages %s, %d items, %d home items, %d links (%d broken), %d privacy / %d wording "
