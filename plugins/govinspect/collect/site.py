@@ -223,7 +223,9 @@ class _SiteRun:
                                        "position": position, **_item_fields(item)})
             items_all += new
             if interaction:
-                messages += [(page_url, m) for m in extract_messages(result.text, page_url, self.as_of)]
+                known = {m.url for _, m in messages}
+                messages += [(page_url, m) for m in extract_messages(result.text, page_url, self.as_of)
+                             if m.url not in known]
             if not new or not worth_following(items, self.as_of, self.limits.history_days):
                 break
             nxt = next_page(result.text, page_url)
