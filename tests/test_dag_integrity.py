@@ -68,6 +68,7 @@ def test_database_writers_share_the_one_slot_pool(dagbag):
             assert t.pool == "duckdb_writer", f"{t.task_id} opens DuckDB outside the single-writer pool"
     for c in ("weibo", "wechat", "toutiao", "douyin"):
         assert dag.get_task(f"collect_accounts_{c}").pool == f"platform_{c}"
+        assert dag.get_task(f"discover_accounts_{c}").pool == f"platform_{c}"  # searches count against limits
 
 
 def test_celery_queues_collect_fans_out_dbt_single_writer(dagbag):
@@ -80,7 +81,8 @@ def test_celery_queues_collect_fans_out_dbt_single_writer(dagbag):
     from govinspect.distributed import QUEUES
 
     dag = dagbag.dags["gov_inspection_quarterly"]
-    collect = {"collect_website", *(f"collect_accounts_{c}" for c in ("weibo", "wechat", "toutiao", "douyin"))}
+    collect = {"collect_website", *(f"{step}_accounts_{c}" for c in ("weibo", "wechat", "toutiao", "douyin")
+                                    for step in ("collect", "discover"))}
     dbt_tasks = [t for t in dag.tasks if t.task_id.startswith("dbt.")]
     assert dbt_tasks, "the Cosmos dbt group rendered no tasks"
     for t in dag.tasks:
