@@ -201,7 +201,7 @@ def merge_hand_exports(results: list[AccountResult], batch: list[dict], exports:
     return added
 
 
-DISCOVERY_BATCH_SIZE = 20
+DISCOVERY_BATCH_SIZE = 40  # 118 ganzi units: 3 tasks per platform
 
 
 def plan_discovery(ctx: dict) -> list[list[str]]:
