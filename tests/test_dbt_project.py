@@ -193,9 +193,9 @@ def plant_site_checks(put) -> None:
         for s, r, hours in REPOSTS])
 
 
-def plant(root: Path) -> None:
+def plant(root: Path, quarter: str = QUARTER) -> None:
     def put(record_type: str, rows: list[dict], part: str = "all") -> None:
-        land(record_type, rows, quarter=QUARTER, run_id=RUN_ID, part=part, root=root)
+        land(record_type, rows, quarter=quarter, run_id=RUN_ID, part=part, root=root)
 
     put("inventory_websites", [
         {"site_id": s, "unit": u, "level": lv, "site_name": n, "home_url": f"https://{s.lower()}.gov.cn/",
@@ -251,7 +251,7 @@ def plant(root: Path) -> None:
          "title": f"{n} post {k}", "url": f"https://platform.example/{pid}/{k}", "pinned": pinned,
          "is_repost": False, "source": "connector"}
         for a, _u, _lv, p, n, pid, _st, posts in ACCOUNTS for k, (day, pinned) in enumerate(posts, start=1)])
-    present = {p.name for p in (root / f"quarter={QUARTER}" / f"run={slug(RUN_ID)}").iterdir()}
+    present = {p.name for p in (root / f"quarter={quarter}" / f"run={slug(RUN_ID)}").iterdir()}
     assert present == set(RUN_RECORD_TYPES)
 
 
@@ -301,10 +301,10 @@ def plant_probes(root: Path) -> None:
                     root=root)
 
 
-def dbt(tmp: Path, *args: str, profile: str = "ganzi", db: str = "warehouse.duckdb") -> None:
+def dbt(tmp: Path, *args: str, profile: str = "ganzi", db: str = "warehouse.duckdb", quarter: str = QUARTER) -> None:
     variables = {
         "raw_root": str(tmp / "raw"),
-        "quarter": QUARTER,
+        "quarter": quarter,
         "run_slug": slug(RUN_ID),
         "monitoring_date": MONITORING.isoformat(),
         "rules_profile": profile,
@@ -393,10 +393,14 @@ def test_notice_summary(built: Path) -> None:
         "accounts_closed_unfiled": 2}
 
 
+UPDATE_RULES = ("M1_no_recent_post", "M2_gap_in_window", "M3_closed_unfiled", "W1_probes_insufficient",
+                "W1_unreachable", "W3_column_stale_news", "W3_column_stale_updates")
+
+
 def test_findings_and_verdicts(built: Path) -> None:
     db = built / "warehouse.duckdb"
     findings = rows(db, "select rule_id, object_id, severity, evidence, evidence_date from fct_findings "
-                        "order by rule_id, object_id")
+                        f"where rule_id in {UPDATE_RULES} order by rule_id, object_id")
     closed = "平台显示账号已注销或关停（状态核查于2024-09-10），报备系统无该账号的关停或注销报备记录"
     assert findings == [
         # ganzi keeps the two-week rule as an early warning only
@@ -429,7 +433,7 @@ def test_findings_and_verdicts(built: Path) -> None:
          days_before(20)),
     ]
     assert rows(db, "select count(*), count(distinct finding_id) from fct_findings where quarter = "
-                    f"'{QUARTER}' and rules_profile = 'ganzi'") == [(20, 20)]
+                    f"'{QUARTER}' and rules_profile = 'ganzi'") == [(43, 43)]
     # the 断更 evidence links the post that opens the gap (A04 has none)
     assert rows(db, "select object_id, evidence_url from fct_findings where rule_id = 'M2_gap_in_window' "
                     "order by object_id") == [
@@ -437,9 +441,9 @@ def test_findings_and_verdicts(built: Path) -> None:
         ("A04", None), ("A07", "https://platform.example/gh_a07/1"), ("A09", "https://platform.example/gh_a09/4")]
     assert rows(db, "select site_id, findings, has_prominent_problem, availability_probes, availability_failures, "
                     "availability_status from mart_site_verdicts order by site_id") == [
-        ("S01", 1, True, 140, 7, "unreachable"), ("S02", 1, True, 175, 7, "reachable"),
-        ("S03", 2, True, 163, 14, "insufficient"), ("S04", 2, True, 168, 5, "reachable"),
-        ("S05", 2, True, 168, 0, "reachable"), ("S06", 1, True, 168, 0, "reachable")]
+        ("S01", 3, True, 140, 7, "unreachable"), ("S02", 7, True, 175, 7, "reachable"),
+        ("S03", 6, True, 163, 14, "insufficient"), ("S04", 7, True, 168, 5, "reachable"),
+        ("S05", 4, True, 168, 0, "reachable"), ("S06", 2, True, 168, 0, "reachable")]
     # challenges are visits, not failures; the measured evidence says so
     assert rows(db, "select evidence from intermediate.int_sites_availability_measured "
                     "where site_id = 'S04' and rule_id = 'W1_unreachable'") == [
@@ -459,18 +463,25 @@ def test_findings_and_verdicts(built: Path) -> None:
     ]
     assert rows(db, "select notice_paragraph, notice_phrase from mart_notice_problems "
                     "order by notice_paragraph, phrase_order") == [
-        (1, "网站无法访问"), (1, "栏目更新不及时"), (3, "政务新媒体更新不及时"), (3, "政务新媒体注销报备不及时")]
+        (1, "网站无法访问"), (1, "栏目更新不及时"), (1, "互动交流质量不高"), (1, "功能设计不完善"),
+        (1, "重点政务信息转载不及时"), (2, "表述不规范或错别字"),
+        (3, "政务新媒体更新不及时"), (3, "政务新媒体注销报备不及时"), (3, "私自开设政务新媒体")]
 
 
 def test_national_profile_counts_stale_columns_together(built: Path) -> None:
     dbt(built, "build", "--exclude-resource-type", "unit_test", profile="national_2019", db="national.duckdb")
     db = built / "national.duckdb"
+    # W2 首页 and W4 互动 are single-item vetoes there (annex 1); within a site in notice_order
+    no_channel = "未提供网上有效咨询建言渠道"
     assert rows(db, "select row_no, site_id, problem from mart_annex_websites order by row_no") == [
-        (1, "S05", "多个栏目超期未更新"), (2, "S01", "站点无法访问")]
+        (1, "S04", f"首页出现近14天未更新的情况；{no_channel}"), (2, "S06", no_channel), (3, "S03", no_channel),
+        (4, "S02", f"首页出现近14天未更新的情况；{no_channel}"), (5, "S05", "首页出现近14天未更新的情况；多个栏目超期未更新"),
+        (6, "S01", "站点无法访问；网民留言回应时效性差")]
     assert rows(db, "select evidence from fct_findings where rule_id = 'W3_columns_stale_total'") == [
         ("超期未更新栏目共5个：“卫健要闻”、“工作动态”、“通知公告”、“政策文件”、“公示公告”",)]
-    # single stale columns (10) and S03's insufficient monitoring are early warnings there, not notice material
-    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(11,)]
+    # single stale columns (10), S03's insufficient monitoring, long-stale (4) and blank (1) columns and the
+    # account name mismatch are early warnings there, not notice material
+    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(17,)]
     assert rows(db, "select object_id, severity from fct_findings where indicator = 'W1' order by rule_id") == [
         ("S03", "warning"), ("S01", "veto")]
     # the two-week rule is the veto of annex 2; 断更 is a scored item, not listed
@@ -478,11 +489,17 @@ def test_national_profile_counts_stale_columns_together(built: Path) -> None:
         (1, "A02", "监测时间点前两周内未更新"), (2, "A03", "监测时间点前两周内未更新"),
         (3, "A04", "监测时间点前两周内未更新"), (4, "A07", "监测时间点前两周内未更新"),
         (5, "A03", "注销未报备"), (6, "A05", "注销未报备")]
-    assert rows(db, "select object_id, problem from fct_findings where severity = 'scored' order by object_id") == [
+    assert rows(db, "select object_id, problem from fct_findings where severity = 'scored' and indicator like 'M%' "
+                    "order by object_id, rule_id") == [
         ("A02", "内容断更超期"), ("A03", "内容断更超期"), ("A04", "内容断更超期"), ("A07", "内容断更超期"),
-        ("A09", "内容断更超期")]
+        ("A07", "新媒体未做机构认证"), ("A09", "内容断更超期"), ("candidate:新浪微博:w999", "私自开设政务新媒体")]
     assert rows(db, "select websites_flagged_department, websites_flagged_county, accounts_flagged, "
-                    "accounts_closed_unfiled from mart_notice_summary") == [(1, 0, 4, 2)]
+                    "accounts_closed_unfiled from mart_notice_summary") == [(2, 3, 4, 2)]
+    # privacy has its own phrase nationally; M6 未认证 is a scored item of paragraph 3
+    assert rows(db, "select notice_paragraph, notice_phrase from mart_notice_problems where notice_paragraph > 1 "
+                    "order by notice_paragraph, phrase_order") == [
+        (2, "表述不规范或错别字"), (2, "个人身份证号、手机号未进行脱敏处理"), (3, "政务新媒体更新不及时"),
+        (3, "政务新媒体注销报备不及时"), (3, "私自开设政务新媒体"), (3, "新媒体未做机构认证")]
 
 
 def test_parse_needs_no_data(tmp_path: Path) -> None:
@@ -515,4 +532,121 @@ def test_build_without_any_probe_file(tmp_path: Path) -> None:
     # the annex and the notice are those of the other rules
     assert [r[0] for r in rows(db, "select site_id from mart_annex_websites order by row_no")] == [
         "S03", "S04", "S06", "S02", "S05"]
-    assert rows(db, "select notice_phrase from mart_notice_problems where notice_paragraph = 1") == [("栏目更新不及时",)]
+    assert rows(db, "select notice_phrase from mart_notice_problems where notice_paragraph = 1 "
+                    "order by phrase_order") == [("栏目更新不及时",), ("互动交流质量不高",), ("功能设计不完善",),
+                                                 ("重点政务信息转载不及时",)]
+
+
+def test_site_and_account_checks(built: Path) -> None:
+    """The checks beyond updating, on the planted rows (ganzi: scored or warning, never in an annex)."""
+    db = built / "warehouse.duckdb"
+    got = rows(db, "select rule_id, object_id, severity, annex, evidence, evidence_url, evidence_date, evidence_sha256 "
+                   f"from fct_findings where rule_id not in {UPDATE_RULES} order by rule_id, object_id")
+    never = "栏目“{}”未采集到带日期的信息"
+    assert got == [
+        ("M4_unfiled_account", "candidate:新浪微博:w999", "scored", None,
+         "按“州文广旅局”在新浪微博搜索发现账号“甘孜文旅小号”（ID w999），报备系统和检查清单中均无此账号（待人工确认）",
+         "https://platform.example/w999", MONITORING, "sha-search-w999"),
+        ("M6_name_mismatch", "A09", "warning", None, "平台显示名称“天下甲居镇”，清单名称“天下甲居”",
+         "https://platform.example/gh_a09", MONITORING, "sha-A09"),
+        ("M6_unverified", "A07", "warning", None, "平台显示账号“巴塘县应急管理局”未进行机构认证",
+         "https://platform.example/gh_a07", MONITORING, "sha-A07"),
+        # W2: 15 days and undated are late, 13 and 14 days are not; S06's home page timed out (no verdict)
+        ("W2_home_not_updated", "S02", "scored", None, "首页最新信息日期2024-08-26（“S02 home 1”），距监测时间点15天",
+         "https://s02.gov.cn/h1.html", days_before(15), None),
+        ("W2_home_not_updated", "S04", "scored", None, "首页2条链接信息均无日期（无日期信息视为未更新）",
+         "https://s04.gov.cn/", None, None),
+        ("W2_home_not_updated", "S05", "scored", None, "首页未采集到带日期的链接信息（无日期信息视为未更新）",
+         "https://s05.gov.cn/", None, None),
+        # the empty 图片新闻 list opened: blank (the 互动 columns without items are not)
+        ("W3_column_blank", "C09", "warning", None, "栏目“图片新闻”列表页正常打开但没有任何信息",
+         "https://s04.gov.cn/c09/", None, None),
+        ("W3_column_long_stale", "C04", "warning", None, "栏目“人事信息”最新信息日期2023-05-01，距监测时间点498天",
+         "https://s02.gov.cn/c04/1.html", dt.date(2023, 5, 1), None),
+        ("W3_column_long_stale", "C05", "warning", None, never.format("得荣要闻"), "https://s03.gov.cn/c05/", None, None),
+        ("W3_column_long_stale", "C09", "warning", None, never.format("图片新闻"), "https://s04.gov.cn/c09/", None, None),
+        ("W3_column_long_stale", "C11", "warning", None, never.format("工作动态"), "https://s05.gov.cn/c11/", None, None),
+        ("W3_column_stale_1y", "C04", "scored", None, "栏目“人事信息”最新信息日期2023-05-01，距监测时间点498天",
+         "https://s02.gov.cn/c04/1.html", dt.date(2023, 5, 1), None),
+        # a reply exactly 3 months later is in time, a day later is late; S05's unanswered one is exactly 3 months old
+        ("W4_message_unanswered", "S01", "scored", None,
+         "窗口内留言2条，其中1条超过3个月未回复；最早一条“留言2”提问于2024-05-10，2024-08-11回复",
+         "https://s01.gov.cn/c16/m2.html", dt.date(2024, 5, 10), None),
+        ("W4_no_channel", "S02", "scored", None, "互动交流栏目页面访问1次均未能打开（refused）",
+         "https://s02.gov.cn/c17/", None, None),
+        ("W4_no_channel", "S03", "scored", None, "网站检查清单中无互动交流（咨询建言）类栏目", "https://s03.gov.cn/", None, None),
+        ("W4_no_channel", "S04", "scored", None, "网站检查清单中无互动交流（咨询建言）类栏目", "https://s04.gov.cn/", None, None),
+        ("W4_no_channel", "S06", "scored", None, "网站检查清单中无互动交流（咨询建言）类栏目", "https://s06.gov.cn/", None, None),
+        # a challenged link is not broken
+        ("WS1_links_broken", "S01", "scored", None, "检查链接3个，打不开1个：“link 2”（https://s01.gov.cn/old，http_error 404）",
+         "https://s01.gov.cn/", MONITORING, None),
+        ("WS1_links_broken", "S02", "scored", None, "检查链接1个，打不开1个：“link 4”（https://dead.example/，refused）",
+         "https://s02.gov.cn/", MONITORING, None),
+        ("WS2_privacy_unmasked", "S03", "scored", None, "未脱敏个人信息1处：手机号138****1234（“公示”）",
+         "https://s03.gov.cn/c06/9.html", days_before(20), "sha-s03-9"),
+        ("WS3_wording_suspected", "S04", "scored", None, "疑似错误表述1处：“贯切落实”疑为“贯彻落实”（错别字）（“会议”）",
+         "https://s04.gov.cn/c08/3.html", days_before(13), "sha-s04-3"),
+        # 24 h exactly is in time, 25 h and not found are late; r2 (released after the monitoring point) is not due
+        ("WS4_repost_late", "S02", "scored", None,
+         "应转载重点政务信息1条，超过24小时未转载或转载超时1条：“重点信息r1”发布后25.0小时转载",
+         "https://s02.gov.cn/zc/r1.html", dt.date(2024, 9, 1), None),
+        ("WS4_repost_late", "S03", "scored", None, "应转载重点政务信息1条，超过24小时未转载或转载超时1条：“重点信息r1”未转载",
+         "https://s03.gov.cn/", dt.date(2024, 9, 1), None),
+    ]
+    # the candidate's unit and level come from the search and the inventory
+    assert rows(db, "select unit, level, object_name, platform from fct_findings where rule_id = 'M4_unfiled_account'") == [
+        ("州文广旅局", "部门", "甘孜文旅小号", "新浪微博")]
+    # no earlier quarter in the warehouse: everything is new, the repeat paragraph is absent
+    assert rows(db, "select distinct comparison, previous_quarter, previous_quarter_checked from mart_findings_compared") == [
+        ("new", "2024Q2", False)]
+
+
+MARTS = ("fct_findings", "mart_annex_websites", "mart_annex_accounts", "mart_notice_summary", "mart_notice_problems",
+         "mart_site_verdicts", "mart_account_verdicts", "mart_findings_compared")
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {m: sorted(con.execute(f"select * from {m}").fetchall(), key=repr) for m in MARTS}
+    finally:
+        con.close()
+
+
+def test_quarters_side_by_side_rerun_and_comparison(tmp_path: Path) -> None:
+    """2024Q2 then 2024Q3 in one warehouse: both quarters kept; Q3 compared with Q2 (repeat / new / fixed);
+    a rerun of Q3 on the same raw data replaces exactly Q3 and gives identical marts; Q2 is untouched."""
+    raw = tmp_path / "raw"
+    plant(raw, quarter="2024Q2")
+    plant(raw)
+    # Q2 differs: A07 posted 3 days before (no 断更 then: new in Q3), and S06 had a wording hit (fixed in Q3)
+    land("posts", [{"account_id": "A07", "platform": "微信服务号", "post_id": "A07-q2", "published_on": days_before(3),
+                    "published_at": dt.datetime.combine(days_before(3), dt.time(4, 0), tzinfo=UTC), "pinned": False}],
+         quarter="2024Q2", run_id=RUN_ID, part="extra", root=raw)
+    land("content_hits", [{"site_id": "S06", "article_url": "https://s06.gov.cn/a.html", "article_date": days_before(30),
+                           "check": "wording", "kind": "错别字", "matched": "既往不究", "suggestion": "既往不咎"}],
+         quarter="2024Q2", run_id=RUN_ID, part="extra", root=raw)
+    plant_probes(raw)
+    skip_units = ("--exclude-resource-type", "unit_test")
+    dbt(tmp_path, "build", *skip_units, db="q.duckdb", quarter="2024Q2")
+    db = tmp_path / "q.duckdb"
+    q2_before = rows(db, "select * from fct_findings where quarter = '2024Q2' order by finding_id")
+    dbt(tmp_path, "build", *skip_units, db="q.duckdb")
+    assert rows(db, "select quarter, count(*) from mart_annex_accounts group by quarter order by quarter") == [
+        ("2024Q2", 6), ("2024Q3", 7)]
+    assert rows(db, "select quarter, count(*) from mart_notice_summary group by quarter order by quarter") == [
+        ("2024Q2", 1), ("2024Q3", 1)]
+    compared = rows(db, "select comparison, rule_id, object_id, unit, object_name, problem from mart_findings_compared "
+                        "where quarter = '2024Q3' and comparison <> 'repeat' order by comparison, rule_id, object_id")
+    assert compared == [
+        ("fixed", "WS3_wording_suspected", "S06", "甘孜县", "甘孜县人民政府", "存在错别字、表述不规范（疑似，待人工确认）"),
+        ("new", "M2_gap_in_window", "A07", "巴塘县应急管理局", "巴塘县应急管理局", "监测时间点三个月内有断更"),
+    ]
+    assert rows(db, "select count(*), bool_and(previous_quarter_checked), min(previous_quarter) from mart_findings_compared "
+                    "where quarter = '2024Q3' and comparison = 'repeat'") == [(30, True, "2024Q2")]
+    assert rows(db, "select notice_phrase from mart_notice_problems where quarter = '2024Q3' and notice_paragraph = 4") == [
+        ("同类问题重复出现",)]
+    first = snapshot(db)
+    dbt(tmp_path, "build", *skip_units, db="q.duckdb")
+    assert snapshot(db) == first
+    assert rows(db, "select * from fct_findings where quarter = '2024Q2' order by finding_id") == q2_before
