@@ -154,6 +154,26 @@ def test_merge_connector_wins_duplicates_and_failed_connector_becomes_collected(
     assert failed.status["error"] == "posts from hand export exports/wb.csv; connector rate_limited: HTTP 429"
 
 
+def test_the_demo_export_is_valid_and_names_no_annex_account(tmp_path):
+    from govinspect.sandbox.hand_export import export_account, write_hand_export
+
+    scenario = load_scenario("ganzi-2024q3")
+    account = export_account(scenario)
+    assert account is not None and account.status == "active"
+    assert (account.platform, account.account_name) not in {(r.platform, r.account_name)
+                                                            for r in scenario.expected.annex2}
+    path = write_hand_export(tmp_path, scenario)
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0] == "平台,账号ID,作品名称,发布时间,是否置顶"
+    accounts = [{"account_id": a.account_id, "platform": a.platform, "platform_id": a.platform_id,
+                 "platform_alt_id": a.platform_alt_id} for a in scenario.accounts]
+    exports = load_exports(tmp_path, accounts)
+    window = (scenario.monitoring_point - timedelta(days=pipeline.POST_WINDOW_DAYS), scenario.monitoring_point)
+    days = sorted(p.published.date() for p in build_account(account, scenario.monitoring_point).posts
+                  if window[0] <= p.published.date() <= window[1])
+    rows = exports.rows_for({"account_id": account.account_id, "platform": account.platform}, *window)
+    assert days and sorted(r["published_on"] for r in rows) == days  # the same posting days: annexes unchanged
+
+
 # --- in a run, against the simulated prefecture ----------------------------------------------------------------
 def test_run_with_unreachable_wechat_login_uses_the_export(tmp_path, monkeypatch):
     scenario = load_scenario("small")

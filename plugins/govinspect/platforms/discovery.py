@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from govinspect.collect.http import FetchResult
 from govinspect.platforms import base
 from govinspect.platforms.base import PlatformEndpoint, keep_raw, parse_json
+from govinspect.platforms.wechat import EXPIRED_LOGIN, RET_INVALID_SESSION
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ def read_weibo(body: dict, cursor: Any) -> SearchPage | SearchFailure:
 def read_wechat(body: dict, begin: int) -> SearchPage | SearchFailure:
     resp = body.get("base_resp") or {}
     ret = resp.get("ret")
+    if ret == RET_INVALID_SESSION:
+        return SearchFailure(f"ret={ret} {resp.get('err_msg') or 'invalid session'}: {EXPIRED_LOGIN}")
     if ret != 0:
         return SearchFailure(f"ret={ret} {resp.get('err_msg') or ''}".strip(),
                              "rate_limited" if ret == 200013 else "error")

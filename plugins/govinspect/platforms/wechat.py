@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 5
 MAX_PAGES = 80
 RET_OK, RET_INVALID_ARGS, RET_INVALID_SESSION, RET_FREQ_CONTROL = 0, 200002, 200003, 200013
+EXPIRED_LOGIN = "the MP back-end login has expired: renew token and cookie in connection govinspect_wechat"
 _PROFILE_STATUS = (("已注销", "closed"), ("不存在", "not_found"), ("屏蔽", "blocked"), ("封禁", "blocked"),
                    ("违规", "blocked"))
 
@@ -35,6 +36,8 @@ def read_page(body: dict, begin: int) -> Page | PageFailure:
     """A page of ``appmsg list_ex``: ``base_resp.ret`` non-zero is an error (200013: rate limited)."""
     resp = body.get("base_resp") or {}
     ret = resp.get("ret")
+    if ret == RET_INVALID_SESSION:
+        return PageFailure(f"ret={ret} {resp.get('err_msg') or 'invalid session'}: {EXPIRED_LOGIN}")
     if ret != RET_OK:
         return PageFailure(f"ret={ret} {resp.get('err_msg') or ''}".strip(),
                            outcome="rate_limited" if ret == RET_FREQ_CONTROL else "error",
