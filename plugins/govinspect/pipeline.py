@@ -43,6 +43,17 @@ def configured(policy: FetchPolicy) -> FetchPolicy:
     return dataclasses.replace(policy, allowed_networks=allowed_networks_from_env())
 
 
+def platform_policy() -> FetchPolicy:
+    """``PLATFORM_POLICY`` with ``GOVINSPECT_PLATFORM_MIN_INTERVAL`` from the environment (seconds between request
+    starts to one platform host, default 0.2; the simulated prefecture sets 0: its emulators are on loopback)."""
+    interval = os.environ.get("GOVINSPECT_PLATFORM_MIN_INTERVAL", "").strip()
+    try:
+        return dataclasses.replace(configured(PLATFORM_POLICY),
+                                   min_interval=float(interval) if interval else PLATFORM_POLICY.min_interval)
+    except ValueError:
+        raise ValueError(f"GOVINSPECT_PLATFORM_MIN_INTERVAL: '{interval}' is not a number of seconds") from None
+
+
 def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) -> dict:
     """Validate params and inventory and land the inventory snapshot; return the run context.
 
@@ -153,7 +164,7 @@ def collect_accounts(batch: list[dict], ctx: dict) -> dict:
         budget = RequestBudget(share(endpoint.budget, len(batch), platform_accounts))
 
         async def _go():
-            async with Fetcher(configured(PLATFORM_POLICY)) as fetcher:
+            async with Fetcher(platform_policy()) as fetcher:
                 spending = BudgetedFetcher(fetcher, budget, connector_name)
                 return await asyncio.gather(*(connector.collect(a, since, run.monitoring_date, spending)
                                               for a in batch))
@@ -232,7 +243,7 @@ def discover_accounts(units: list[str], ctx: dict, connector: str) -> dict:
     budget = RequestBudget(share(endpoint.search_budget, len(units), all_units))
 
     async def _go():
-        async with Fetcher(configured(PLATFORM_POLICY)) as fetcher:
+        async with Fetcher(platform_policy()) as fetcher:
             return await discover(endpoint, units, BudgetedFetcher(fetcher, budget, connector))
 
     found = asyncio.run(_go())

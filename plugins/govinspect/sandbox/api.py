@@ -181,4 +181,6 @@ class Sandbox:
             **self._plain_platform_env("toutiao", "douyin"),
             # every simulated site answers on loopback: no need to space requests as for a real server
             "GOVINSPECT_SITE_MIN_INTERVAL": "0",
+            # nor towards the platform emulators (their 429s and Retry-After are still honoured)
+            "GOVINSPECT_PLATFORM_MIN_INTERVAL": "0",
         }
