@@ -6,10 +6,12 @@ An inventory is a folder of four UTF-8 CSV files (a BOM, as Excel writes it, is 
 ``columns.csv``   site_id, column_name, category, url
 ``accounts.csv``  account_id, unit, level, platform, account_name, platform_id[, platform_alt_id]
 ``roster.csv``    unit, platform, account_name, platform_id, status, opened_on[, closed_on]
+                  (or ``roster.xlsx``, the 政务新媒体信息报送系统 export, Chinese headers: :data:`ROSTER_ALIASES`)
 
 Vocabularies are in :mod:`govinspect.vocab`. Loading validates everything and raises one
 :class:`InventoryError` listing every problem with its file, row (the CSV line number, header = 1) and
-field; nothing is returned, and so nothing is collected, when any problem is found.
+field; nothing is returned, and so nothing is collected, when any problem is found. Given a run's monitoring
+point, roster filing dates after it are problems too.
 """
 
 from __future__ import annotations

@@ -213,6 +213,9 @@ WeChat MP back-end (:mod:`.platforms.wechat`); token = ``GOVINSPECT_WECHAT_TOKEN
 Weibo search: ``GET /api/container/getIndex?containerid=100103type%3D3%26q%3D<name>&page_type=searchall`` →
     ``{"ok":1,"data":{"cards":[{"card_type":11,"card_group":[{"card_type":10,"user":{"id","screen_name",
     "verified"}}]}]}}`` (active accounts whose name contains the keyword, extra accounts included).
+    Every platform's search (Weibo, ``searchbiz``, Toutiao, Douyin) also finds an active account when the
+    keyword is exactly its unit (the profile's 认证/简介 names it): searching a unit's full name finds its
+    accounts, whatever their short names.
 Toutiao (:mod:`.platforms.toutiao`; account = user token):
     ``GET /c/user/token/<token>/`` → HTML: ``<title>{name}的主页 - 今日头条(www.toutiao.com)</title>``; closed
     ``该账号已注销``, blocked ``该账号已被封禁`` (HTTP 200); unknown → HTTP 404 ``页面不存在``.
