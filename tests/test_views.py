@@ -238,6 +238,24 @@ def test_anonymous_requests_are_refused(output: Path) -> None:
     assert page.status_code == 401 and "请先登录" in page.text
 
 
+def test_browser_without_login_is_sent_to_the_login_page(output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_quarter(output, "2024Q3")
+    asked: list[str] = []
+
+    def fake_login_url(next_url: str) -> str:
+        asked.append(next_url)
+        return "/auth/login?next=" + next_url
+
+    monkeypatch.setattr("govinspect.views.app.login_url", fake_login_url)
+    client = client_for(output, viewer=None)
+
+    page = client.get("/govinspect/2024Q3/", headers=HTML)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/auth/login?next=http://testserver/govinspect/2024Q3/"
+    assert asked == ["http://testserver/govinspect/2024Q3/"]
+    assert client.get("/govinspect/2024Q3/").status_code == 401  # an API client is not redirected
+
+
 def test_user_without_permission_gets_a_403_page(output: Path) -> None:
     write_quarter(output, "2024Q3")
 
