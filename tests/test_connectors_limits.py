@@ -220,3 +220,42 @@ def test_douyin_budget_leaves_the_rest_not_collected(ganzi_run, monkeypatch):
     skipped = [s for s in statuses if s["outcome"] == "not_collected"]
     assert skipped and all("request budget" in s["error"] for s in skipped)
     assert len(statuses) == len(batch)  # every account has its row, collected or not
+
+
+def test_wechat_expired_login_against_the_emulator(ganzi_run, monkeypatch):
+    ctx, data = ganzi_run
+    monkeypatch.setenv("GOVINSPECT_DATA_DIR", data)
+    monkeypatch.setenv("GOVINSPECT_WECHAT_TOKEN", "expired")
+    batch = pipeline.plan_accounts(ctx, "wechat")[0]
+    pipeline.collect_accounts(batch, ctx)
+    by_id = {a.account_id: a for a in SCENARIO.accounts}
+    statuses = [r for r in landing.read_run("account_statuses", "2024Q3", ctx["run_id"]).to_pylist()
+                if r["account_id"] in {a["account_id"] for a in batch}]
+    active = [s for s in statuses if by_id[s["account_id"]].status == "active"]
+    assert active and all(s["status"] == "active" and s["outcome"] == "error" and "login has expired" in s["error"]
+                          for s in active)
+
+
+def test_weibo_429_of_the_faults_emulator_is_waited_out(tmp_path, monkeypatch):
+    """The faults scenario serves at most 3 Weibo answers per 10 s, then HTTP 429 with Retry-After."""
+    faults = load_scenario("faults")
+    account = next(a for a in faults.accounts if a.connector == "weibo")
+    expected = sorted(p.published.date() for p in build_account(account, faults.monitoring_point).posts)
+    rows = [{"account_id": f"{account.account_id}-{n}", "platform": account.platform, "connector": "weibo",
+             "platform_id": account.platform_id, "account_name": account.account_name} for n in range(3)]
+    with Sandbox("faults", port=0, inventory_dir=tmp_path / "inv") as sb:
+        endpoint = PlatformEndpoint("weibo", sb.platform_urls["weibo"])
+
+        budget = RequestBudget(None)  # counts every request sent, retries included
+
+        async def go():
+            policy = FetchPolicy(total_timeout=20, allowed_networks=("127.61.0.0/16",))
+            async with Fetcher(policy) as f:
+                counted = BudgetedFetcher(f, budget, "weibo")
+                return [await WeiboConnector(endpoint).collect(r, SINCE, UNTIL, counted) for r in rows]
+
+        results = asyncio.run(go())
+    assert budget.spent > 2 * len(rows)  # some answers were 429 and asked again
+    for result in results:  # six requests: the fourth waits for the window to free a slot, nothing is lost
+        assert (result.status["status"], result.status["outcome"]) == ("active", "ok")
+        assert sorted(p["published_on"] for p in result.posts) == expected
