@@ -43,7 +43,7 @@ def test_quarterly_schedule_is_last_month_of_quarter_in_beijing_time(dagbag):
     assert dag.timetable.expression == "0 9 10 3,6,9,12 *"
     assert str(dag.timetable.timezone) == "Asia/Shanghai"
     assert set(dag.params.keys()) == {"quarter", "monitoring_date", "notice_date", "document_number",
-                                      "inventory", "rules_profile"}
+                                      "rectification_deadline", "inventory", "rules_profile"}
 
 
 def test_probe_schedule_gives_at_least_20_probes_a_day(dagbag):
@@ -64,7 +64,7 @@ def test_probe_schedule_gives_at_least_20_probes_a_day(dagbag):
 def test_database_writers_share_the_one_slot_pool(dagbag):
     dag = dagbag.dags["gov_inspection_quarterly"]
     for t in dag.tasks:
-        if t.task_id.startswith("dbt.") or t.task_id in ("gx_marts_gate", "publish_notice"):
+        if t.task_id.startswith("dbt.") or t.task_id in ("gx_marts_gate", "publish_notice", "build_docs"):
             assert t.pool == "duckdb_writer", f"{t.task_id} opens DuckDB outside the single-writer pool"
     for c in ("weibo", "wechat", "toutiao", "douyin"):
         assert dag.get_task(f"collect_accounts_{c}").pool == f"platform_{c}"
@@ -95,6 +95,7 @@ def test_celery_queues_collect_fans_out_dbt_single_writer(dagbag):
     assert {t.task_id for t in dag.tasks if t.queue == "collect"} == collect
     assert all(t.queue == "dbt" and t.pool == "duckdb_writer" for t in dbt_tasks)
     assert dag.get_task("gx_marts_gate").queue == dag.get_task("publish_notice").queue == "dbt"
+    assert dag.get_task("build_docs").queue == "dbt"
     assert dagbag.dags["site_availability_probe"].get_task("probe_all_sites").queue == "collect"
 
     used = {t.queue for d in dagbag.dags.values() for t in d.tasks}
@@ -138,3 +139,13 @@ def test_dag_files_hold_no_business_logic():
             ) and node.name not in ("gov_inspection_quarterly", "site_availability_probe"):
                 body = [s for s in node.body if not isinstance(s, ast.Expr | ast.Pass)]
                 assert len(body) <= 3, f"{path.name}:{node.name} has {len(body)} statements: move logic to the library"
+
+
+def test_publication_waits_for_both_gates(dagbag):
+    """A red gate stops the notice and the docs: publish_notice runs only after both gates succeeded."""
+    dag = dagbag.dags["gov_inspection_quarterly"]
+    publish, docs = dag.get_task("publish_notice"), dag.get_task("build_docs")
+    assert publish.trigger_rule == docs.trigger_rule == "all_success"
+    assert publish.upstream_task_ids == {"gx_marts_gate", "prepare_run"}
+    assert docs.upstream_task_ids == {"publish_notice", "prepare_run"}
+    assert "gx_raw_gate" in dag.get_task("gx_marts_gate").get_flat_relative_ids(upstream=True)
