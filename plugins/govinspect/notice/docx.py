@@ -61,9 +61,12 @@ TEXT_WIDTH_MM = 156
 RULE_OVERHANG = Mm(7)  # the red rule is 170 mm: 7 mm beyond the text block on either side
 
 # Column widths (mm) of the annex tables; each adds up to the text block width.
+# With 1 mm cell margins a 4号 (14 pt ≈ 4.94 mm) character needs ~5 mm: 序号, 所属地区或单位, “××县人民政府”网站,
+# 微信订阅号 each fit on one line.
+CELL_MARGIN = Mm(1)
 COLUMN_WIDTHS_MM: dict[int, tuple[int, ...]] = {
-    4: (16, 40, 52, 48),  # 序号 | 所属地区或单位 | 网站名称 | 存在问题
-    5: (14, 44, 24, 34, 40),  # 序号 | 单位 | 平台 | 账号名称 | 存在问题
+    4: (12, 37, 57, 50),  # 序号 | 所属地区或单位 | 网站名称 | 存在问题
+    5: (12, 44, 28, 32, 40),  # 序号 | 单位 | 平台 | 账号名称 | 存在问题
 }
 
 # Characters XML 1.0 cannot carry (python-docx would refuse them) and line breaks, folded like md_escape.
@@ -193,6 +196,23 @@ def _repeat_header(row) -> None:
         el = OxmlElement(tag)
         el.set(qn("w:val"), "true")
         trpr.append(el)
+
+
+def _cell_margins(table: Table, side: Mm) -> None:
+    """Left/right cell margins of the whole table (Word's default 1.9 mm wraps short names in narrow columns)."""
+    tbl_pr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(int(side.twips)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    # schema order: … tblLayout, tblCellMar, tblLook, tblCaption, tblDescription
+    later = next((c for c in tbl_pr if c.tag in {qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription")}), None)
+    if later is not None:
+        later.addprevious(mar)
+    else:
+        tbl_pr.append(mar)
 
 
 def _cant_split(row) -> None:
@@ -348,6 +368,7 @@ class _Writer:
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        _cell_margins(table, CELL_MARGIN)
         widths = COLUMN_WIDTHS_MM.get(len(columns)) or (TEXT_WIDTH_MM // len(columns),) * len(columns)
         for col, width in zip(table.columns, widths, strict=True):
             col.width = Mm(width)
