@@ -215,3 +215,15 @@ def test_publish_is_all_or_nothing(tmp_path, monkeypatch):
         publish(db, params(notice_date=params().notice_date.replace(day=20)), out)
     assert staged and not any(p.exists() for p in staged)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary files, old files intact
+
+
+def test_annex_tables_fill_the_text_block_with_narrow_cell_margins(doc):
+    for t in doc.tables:
+        grid = [int(c.get(qn("w:w"))) for c in t._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(grid) - Mm(156).twips) <= 5 * len(grid)  # twips, rounding per column
+        margins = t._tbl.tblPr.find(qn("w:tblCellMar"))
+        assert margins is not None
+        assert {int(m.get(qn("w:w"))) for m in margins} == {Mm(1).twips}
+        # schema order: tblCellMar before tblLook (Word rejects the file otherwise)
+        tags = [c.tag for c in t._tbl.tblPr]
+        assert tags.index(qn("w:tblCellMar")) < tags.index(qn("w:tblLook"))
