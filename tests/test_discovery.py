@@ -72,6 +72,14 @@ def test_finds_the_two_planted_unfiled_accounts(candidates):
     assert all(s["outcomes"] == {"ok": s["units"]} for s in summaries)
 
 
+def test_exactly_the_planted_accounts_are_outside_the_inventory(candidates):
+    """What dbt's 私自开设 (M4) will see: candidates on no inventory row are the two extra accounts."""
+    rows, _ = candidates
+    filed = {(a.connector, a.platform_id) for a in SCENARIO.accounts}
+    unfiled = {(r["connector"], r["platform_id"]) for r in rows} - filed
+    assert unfiled == {(a.connector, a.platform_id) for a in SCENARIO.extra_accounts}
+
+
 def test_filed_active_accounts_are_candidates_too(candidates):
     rows, _ = candidates
     found = {(r["connector"], r["platform_id"], r["unit"]) for r in rows}
