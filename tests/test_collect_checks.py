@@ -402,3 +402,22 @@ def test_a_parsing_bug_loses_nothing_already_collected(monkeypatch, tmp_path):
     result = _collect_mock_site(monkeypatch, tmp_path)
     assert result.summary()["failed_stages"] == ["articles"]
     assert len(result.items) == 3 and result.links and len(result.pages) == 5  # the other stages still ran
+
+
+# --- configuration ------------------------------------------------------------------------------------------
+def test_depth_and_politeness_come_from_the_environment(monkeypatch):
+    from govinspect.collect.site import CollectLimits
+    from govinspect.pipeline import SITE_POLICY, site_policy
+
+    assert CollectLimits.from_env() == CollectLimits()
+    assert site_policy().min_interval == SITE_POLICY.min_interval
+    monkeypatch.setenv("GOVINSPECT_MAX_LIST_PAGES", "3")
+    monkeypatch.setenv("GOVINSPECT_MAX_LINKS", "0")
+    monkeypatch.setenv("GOVINSPECT_SITE_MIN_INTERVAL", "0")
+    monkeypatch.setenv("GOVINSPECT_SITE_PER_HOST", "1")
+    limits = CollectLimits.from_env()
+    assert (limits.max_list_pages, limits.max_links, limits.max_articles) == (3, 0, CollectLimits().max_articles)
+    assert (site_policy().min_interval, site_policy().per_host) == (0.0, 1)
+    monkeypatch.setenv("GOVINSPECT_MAX_ARTICLES", "many")
+    with pytest.raises(ValueError, match="GOVINSPECT_MAX_ARTICLES"):
+        CollectLimits.from_env()
