@@ -46,7 +46,7 @@ ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "mart_annex_accounts": ("row_no", "account_id"),
     "mart_notice_problems": ("notice_paragraph", "phrase_order"),
     "mart_site_verdicts": ("site_id",),
-    "mart_findings_compared": ("rule_id", "object_id", "comparison"),
+    "mart_findings_compared": ("rule_id", "object_type", "object_id", "comparison"),
     "site_coverage": ("site_id", "unit"),
     "account_coverage": ("account_id", "unit"),
 }
@@ -92,7 +92,7 @@ RULES: tuple[Rule, ...] = (
          {"column": "comparison", "value_set": list(COMPARISONS)},
          "a finding is a repeat, new or fixed against the previous quarter: the repeat paragraph counts repeats"),
     Rule("MART-019", "mart_findings_compared", "ExpectCompoundColumnsToBeUnique",
-         {"column_list": ["rule_id", "object_id", "comparison"]},
+         {"column_list": ["rule_id", "object_type", "object_id", "comparison"]},
          "each finding is compared once, or a repeat offender would be counted twice"),
     Rule("MART-019", "mart_findings_compared", "ExpectColumnValuesToNotBeNull", {"column": "unit"},
          "a repeat offender must be named"),

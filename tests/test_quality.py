@@ -309,6 +309,13 @@ def test_data_docs_are_built_in_the_runs_file_context(tmp_path):
     assert any("raw_landing.content_hits" in p.read_text(encoding="utf-8") for p in pages)
     index = copy_data_docs(gx_root, tmp_path / "out" / "data-docs")
     assert index.is_file() and (index.parent / "validations").is_dir()
+    # a retried task validates again in the same context: both results are kept, the newest one passes
+    records["content_hits"][0]["matched"] = "138****5678"
+    land("content_hits", records["content_hits"], quarter=Q, run_id=RUN, part="test", root=tmp_path / "raw")
+    again = check_raw(Q, RUN, MONITORING, root=tmp_path / "raw", gx_root=gx_root)
+    assert again.passed and again.docs == str(docs)
+    results = list((gx_root / "gx" / "uncommitted" / "validations" / "raw_landing" / "content_hits").rglob("*.json"))
+    assert len(results) == 2
 
 
 # --- marts --------------------------------------------------------------------------------------------------------
