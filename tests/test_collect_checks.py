@@ -274,7 +274,9 @@ HOME = """<html><body><div class="nav"><ul><li><a href="/">首页</a></li><li><a
 <div class="box"><h3>通知公告</h3><a class="more" href="/tzgg/index.html">更多&gt;&gt;</a><ul>
 <li><a href="./tzgg/202409/t20240905_1.html" title="关于开展安全检查的通知">关于开展安全检查…</a><span>09-05</span></li>
 <li><a href="./tzgg/art_2.html" title="关于秋季防火的通知">关于秋季防火…</a><span>09-12</span></li>
-<li><a href="./tzgg/art_3.html">没有日期的公告</a></li></ul></div>
+<li><a href="./tzgg/art_3.html">没有日期的公告</a></li>
+<li><a href="./tzgg/202409/t20240909_4.html">关于中秋值班的通知</a><span>09-09</span></li>
+<li><a href="./tzgg/202409/t20240911_5.html">关于国庆值班的通知</a><span>09-11</span></li></ul></div>
 <div class="links"><ul><li><a href="/col/col1234/index.html">旧栏目</a></li><li><a href="http://www.gov.cn/">中国政府网</a></li>
 <li><a href="/bsfw/crj/index.shtml">出入境指南</a></li></ul></div></body></html>"""
 
@@ -282,7 +284,10 @@ HOME = """<html><body><div class="nav"><ul><li><a href="/">首页</a></li><li><a
 def test_home_items_infer_the_year_never_after_the_monitoring_point():
     dated = {i.title: i.date for i in extract_all_items(HOME, "http://a.gov.cn/", AS_OF) if i.date}
     assert dated == {"关于开展安全检查的通知": date(2024, 9, 5),
-                     "关于秋季防火的通知": date(2023, 9, 12)}  # 09-12 is after 2024-09-10: last year
+                     "关于秋季防火的通知": date(2023, 9, 12),  # 09-12 is after 2024-09-10: last year
+                     "关于中秋值班的通知": date(2024, 9, 9)}
+    # "09-11" from an article URL of 2024-09-11: after the monitoring point, so not a dated home item at all
+    # (and not misread as 2023-09-11)
 
 
 def test_columns_the_inventory_lacks_are_discovered_with_a_reason():

@@ -102,6 +102,10 @@ def _text_outside(el: html.HtmlElement, a: html.HtmlElement) -> str:
 def _item_date(el: html.HtmlElement, a: html.HtmlElement, title: str, url: str, as_of: date | None) -> FoundDate | None:
     # 1. the entry's own text outside the link: <span>2024-09-12</span>, <td>[2024-09-12]</td>
     if found := date_in_text(_text_outside(el, a), as_of):
+        if not full_dates(found.text) and (in_url := date_in_url(url)) and in_url.source == "url" \
+                and (in_url.value.month, in_url.value.day) == (found.value.month, found.value.day):
+            # "09-12" with its year inferred, and the article URL says t20240912: the URL knows the year
+            return FoundDate(in_url.value, found.text, "text")
         return found
     # 2. the link text: "标题（2024-12-04）"
     if found := date_in_text(" ".join(a.text_content().split()) + " " + title, None):
