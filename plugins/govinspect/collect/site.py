@@ -288,6 +288,8 @@ class _SiteRun:
             if url not in in_window:
                 continue
             for hit in content_hits(article, self.dictionary, self.as_of):
+                log.warning("%s: %s %s '%s' in %s (%s)", self.site_id, hit["check"], hit["kind"], hit["matched"],
+                            url, article.title or item["title"])
                 self.out.content_hits.append({
                     "site_id": self.site_id, "column_id": item.get("column_id"), "article_url": url,
                     "article_title": article.title or item["title"],
@@ -311,6 +313,10 @@ class _SiteRun:
         self.out.links = [{"site_id": self.site_id, **row} for row in
                           await check_links(self.link_refs, self.fetcher, fetched=self.fetched,
                                             max_links=self.limits.max_links)]
+        for row in self.out.links:
+            if row["outcome"] not in ("ok", "not_collected"):
+                log.warning("%s: link %s (%s) found on %s: %s %s", self.site_id, row["url"], row["link_text"],
+                            row["found_on"], row["outcome"], row["error"] or "")
 
     async def _reposts(self) -> None:
         self.out.reposts = repost_rows(self.site_id, self.releases, self.out.items + self.out.home_items,
