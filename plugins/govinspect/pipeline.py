@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import os
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from govinspect import landing
 from govinspect.collect.http import Fetcher, FetchPolicy
@@ -183,7 +183,8 @@ def collect_accounts(batch: list[dict], ctx: dict) -> dict:
     return summary
 
 
-def merge_hand_exports(results: list[AccountResult], batch: list[dict], exports: HandExports, since, until) -> int:
+def merge_hand_exports(results: list[AccountResult], batch: list[dict], exports: HandExports, since: date,
+                       until: date) -> int:
     """Add the hand-exported posts of the batch's accounts to their results; return how many were added.
 
     A post the connector also returned (same post id or same URL) is kept once, from the connector (its row
