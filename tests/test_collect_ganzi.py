@@ -189,3 +189,18 @@ def test_collect_website_lands_every_record_type_of_the_site(sb, monkeypatch, tm
         assert path.exists(), record_type
     hits = landing.read_run("content_hits", ctx["quarter"], ctx["run_id"]).to_pylist()
     assert [(h["kind"], h["matched"]) for h in hits] == [("id_card", "513301********4523")]
+
+
+def test_prepare_run_refuses_a_bad_important_releases_file(sb, monkeypatch, tmp_path):
+    import shutil
+
+    from govinspect.releases import ReleasesError
+
+    inventory = tmp_path / "inventory"
+    shutil.copytree(sb.inventory_dir, inventory)
+    (inventory / "important_releases.csv").write_text(
+        "release_id,title,publisher,released_at,url\ngwy-1,国务院关于促进服务消费高质量发展的意见,国务院,2024/08/03 17:00,\n",
+        encoding="utf-8")
+    with pytest.raises(ReleasesError, match=r"important_releases\.csv: row 2, field 'released_at'"):
+        pipeline.prepare_run({"monitoring_date": "2024-09-10", "inventory": str(inventory)}, "test_bad_releases")
+    assert not landing.run_dir("2024Q3", "test_bad_releases").exists()  # nothing landed
