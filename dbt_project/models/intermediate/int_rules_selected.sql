@@ -8,6 +8,7 @@ select
     measure,
     nullif(trim(categories), '') as categories,
     nullif(trim(count_group), '') as count_group,
+    nullif(trim(levels), '') as levels,
     threshold,
     comparison,
     window_days,

@@ -13,6 +13,7 @@
 --     point (00:00 Beijing time); the site breaks with one;
 --   site_broken_links (WS1 错链死链), site_wording_hits (WS3), site_privacy_hits (WS2): counts compared with
 --     the line (>= 1 as shipped).
+-- A rule with a `levels` filter (WS4: 州|县, the government portals) only evaluates sites of those levels.
 with rules as (
     select * from {{ ref('int_rules_selected') }}
     where measure in ('site_interaction_channel_missing', 'site_messages_overdue', 'site_reposts_late',
@@ -315,3 +316,4 @@ select
 from measured
 inner join rules on rules.rule_id = measured.rule_id
 inner join sites on sites.site_id = measured.site_id
+where {{ category_matches('rules.levels', 'sites.level') }}
