@@ -307,6 +307,8 @@ def test_data_docs_are_built_in_the_runs_file_context(tmp_path):
     assert docs.is_file() and docs.name == "index.html" and "Data Docs:" in str(err.value)
     pages = list(docs.parent.rglob("*.html"))
     assert any("raw_landing.content_hits" in p.read_text(encoding="utf-8") for p in pages)
+    suite_page = (docs.parent / "expectations" / "raw_landing" / "content_hits.html").read_text(encoding="utf-8")
+    assert "RAW-015 (error)" in suite_page  # the rule ids and reasons are readable in Data Docs
     index = copy_data_docs(gx_root, tmp_path / "out" / "data-docs")
     assert index.is_file() and (index.parent / "validations").is_dir()
     # a retried task validates again in the same context: both results are kept, the newest one passes

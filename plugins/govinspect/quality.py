@@ -78,6 +78,7 @@ def build_suite(name: str, rules: Iterable[Rule]):
     for rule in rules:
         cls = getattr(gxe, rule.expectation)
         suite.add_expectation(cls(**dict(rule.kwargs), severity="warning" if rule.level == "warning" else "critical",
+                                  notes=f"{rule.rule_id} ({rule.level}): {rule.why}",  # shown in Data Docs
                                   meta={"rule_id": rule.rule_id, "table": rule.table, "target": rule.target,
                                         "why": rule.why, "level": rule.level}))
     return suite
