@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -244,7 +245,9 @@ def _outcome(er) -> Outcome:
 
 
 def _gx_context(gx_root: Path | None):
-    """A file context under ``gx_root`` (suites, results and Data Docs kept), else an ephemeral one."""
+    """A file context under ``gx_root`` (suites, results and Data Docs kept), else an ephemeral one. GX's usage
+    analytics stay off even when the task's environment forgot ``GX_ANALYTICS_ENABLED`` (nothing phones home)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -254,6 +257,7 @@ def _gx_context(gx_root: Path | None):
         gx_root.mkdir(parents=True, exist_ok=True)
         context = gx.get_context(mode="file", project_root_dir=str(gx_root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.enable_analytics(False)
     return context
 
 
