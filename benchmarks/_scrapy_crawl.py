@@ -80,7 +80,7 @@ def main() -> None:
         "CONCURRENT_REQUESTS": args.global_limit,
         "CONCURRENT_REQUESTS_PER_DOMAIN": args.per_host,
         "DOWNLOAD_DELAY": args.delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "DOWNLOAD_DELAY_JITTER": 0,
         "DOWNLOAD_TIMEOUT": 15,
         "ROBOTSTXT_OBEY": False,
         "COOKIES_ENABLED": False,

@@ -100,10 +100,14 @@ async def crawl_raw(spec: FarmSpec, port: int, concurrency: int) -> dict:
     return {"pages": done, "errors": errors, "items": None, "bytes": size, "seconds": seconds}
 
 
-async def crawl_ours(spec: FarmSpec, port: int, limits: Limits) -> dict:
-    """This collector: Fetcher (politeness, retries, SSRF guard) + extract_items + the TRS pager."""
+async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool = False) -> dict:
+    """This collector: Fetcher (politeness, retries, SSRF guard) + extract_items + the TRS pager.
+
+    ``pooled``: with the proposed per-host connection pools (``benchmarks/_pooled.py``) injected.
+    """
     from govinspect.collect.http import Fetcher, FetchPolicy
     from govinspect.collect.listpage import extract_items
+    from govinspect.collect.netguard import default_resolver
 
     as_of = date.fromisoformat(spec.as_of)
     policy = FetchPolicy(per_host=limits.per_host, global_limit=limits.global_limit, min_interval=limits.delay,
@@ -125,7 +129,14 @@ async def crawl_ours(spec: FarmSpec, port: int, limits: Limits) -> dict:
             dated += sum(1 for i in found if i.date)
             url = next_page_url(text, url)
 
-    async with Fetcher(policy) as fetcher:
+    if pooled:
+        from _pooled import HostPoolTransport
+
+        client = Fetcher(policy, HostPoolTransport(min(limits.per_host, limits.global_limit)),
+                         resolver=default_resolver)
+    else:
+        client = Fetcher(policy)
+    async with client as fetcher:
         started = time.perf_counter()
         await asyncio.gather(*(column(fetcher, url) for url in start_urls(spec, port)))
         seconds = time.perf_counter() - started
@@ -135,7 +146,7 @@ async def crawl_ours(spec: FarmSpec, port: int, limits: Limits) -> dict:
 
 def child_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["raw", "ours"])
+    parser.add_argument("kind", choices=["raw", "ours", "ours-pooled"])
     parser.add_argument("--spec", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--per-host", type=int, required=True)
@@ -147,7 +158,7 @@ def child_main(argv: list[str]) -> None:
     if args.kind == "raw":
         result = asyncio.run(crawl_raw(spec, args.port, limits.global_limit))
     else:
-        result = asyncio.run(crawl_ours(spec, args.port, limits))
+        result = asyncio.run(crawl_ours(spec, args.port, limits, pooled=args.kind == "ours-pooled"))
     print(json.dumps(result), flush=True)
 
 
@@ -169,6 +180,11 @@ class Measure:
     @property
     def rate(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        """The crawler process's CPU time (user + system, start-up included) per page: robust to machine load."""
+        return 1000 * self.cpu_s / self.pages if self.pages else 0.0
 
 
 def run_child(name: str, command: list[str], limits: Limits, timeout: float) -> Measure:
@@ -216,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--farm-processes", type=int, default=2)
     parser.add_argument("--only", default="raw,ours,scrapy,ours-unthrottled",
                         help="comma-separated subset of raw, ours, scrapy, ours-unthrottled")
+    parser.add_argument("--proposed", action="store_true",
+                        help="also run ours with the proposed per-host connection pools (benchmarks/_pooled.py)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 20 sites × 5 columns × 3 pages")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed to each crawler")
     args = parser.parse_args(argv)
@@ -226,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     polite = Limits(args.per_host, args.global_limit, args.delay)
     free = Limits(args.unthrottled, args.unthrottled, 0.0)
     wanted = [x.strip() for x in args.only.split(",") if x.strip()]
+    if args.proposed:
+        wanted += [x for x in ("ours-pooled", "ours-pooled-unthrottled") if x not in wanted]
 
     print(f"farm: {spec.sites} sites × {spec.columns} columns × {spec.pages} pages = {spec.total_pages:,} list "
           f"pages ({spec.total_items:,} items), latency {spec.latency_ms[0]}-{spec.latency_ms[1]} ms "
@@ -246,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
                                           "--global-limit", str(polite.global_limit), "--delay",
                                           str(polite.delay)], polite),
             "ours-unthrottled": ("ours, unthrottled", lambda: ours_cmd("ours", free), free),
+            "ours-pooled": ("ours + per-host pools (proposed)", lambda: ours_cmd("ours-pooled", polite), polite),
+            "ours-pooled-unthrottled": ("ours + per-host pools, unthrottled",
+                                        lambda: ours_cmd("ours-pooled", free), free),
         }
         for key in wanted:
             if key not in runs:
@@ -260,30 +283,41 @@ def main(argv: list[str] | None = None) -> int:
             measures.append(measure)
             print(f"  {measure.pages:,} pages in {measure.seconds:.1f} s = {measure.rate:,.0f} pages/s, "
                   f"peak RSS {measure.rss_mb:.0f} MB {measure.note}", flush=True)
-    print_table(spec, measures, time.perf_counter() - started)
+    print_table(spec, measures, time.perf_counter() - started, polite)
     return 0 if all(not m.note for m in measures) else 1
 
 
-def print_table(spec: FarmSpec, measures: list[Measure], total: float) -> None:
-    by = {m.name.split(" (")[0]: m for m in measures}
+def print_table(spec: FarmSpec, measures: list[Measure], total: float, polite: Limits) -> None:
+    by = {m.name: m for m in measures}
+    mean_latency = sum(spec.latency_ms) / 2 / 1000
+    ceiling = min(polite.global_limit / mean_latency,
+                  spec.sites * min(polite.per_host / mean_latency, 1 / polite.delay if polite.delay else 1e9))
     print()
     print(f"Crawl benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} CPUs, "
-          f"load {os.getloadavg()[0]:.1f}; {spec.total_pages:,} pages; whole run {total:.0f} s")
-    print(f"| {'crawler':<32} | {'limits':<34} | {'pages/s':>8} | {'peak RSS':>8} | {'CPU s':>6} | note")
-    print(f"|{'-' * 34}|{'-' * 36}|{'-' * 10}|{'-' * 10}|{'-' * 8}|------")
+          f"load {os.getloadavg()[0]:.1f}; {spec.total_pages:,} pages, latency {spec.latency_ms[0]}-"
+          f"{spec.latency_ms[1]} ms; whole run {total:.0f} s")
+    print(f"| {'crawler':<36} | {'limits':<34} | {'pages/s':>7} | {'peak RSS':>8} | {'CPU ms/page':>11} | note")
+    print(f"|{'-' * 38}|{'-' * 36}|{'-' * 9}|{'-' * 10}|{'-' * 13}|------")
     for m in measures:
-        print(f"| {m.name:<32} | {m.limits.describe():<34} | {m.rate:>8,.0f} | {m.rss_mb:>5.0f} MB | "
-              f"{m.cpu_s:>6.1f} | {m.note}")
-    ours, scrapy = by.get("ours"), by.get("scrapy")
-    raw, free = by.get("farm capacity"), by.get("ours, unthrottled")
+        print(f"| {m.name:<36} | {m.limits.describe():<34} | {m.rate:>7,.0f} | {m.rss_mb:>5.0f} MB | "
+              f"{m.cpu_ms_per_page:>11.2f} | {m.note}")
+    print(f"(the polite limits allow at most ≈ {ceiling:,.0f} pages/s at the mean latency)")
     print()
+    ours, scrapy = by.get("ours (Fetcher + extract_items)"), by.get("scrapy")
+    raw, free = by.get("farm capacity (raw client)"), by.get("ours, unthrottled")
+    pooled, pooled_free = by.get("ours + per-host pools (proposed)"), by.get("ours + per-host pools, unthrottled")
     if ours and scrapy and scrapy.rate:
-        print(f"ours / scrapy (same limits):            {ours.rate / scrapy.rate:.2f}×  (target ≥ 1.5×)")
+        print(f"ours / scrapy (same limits):              {ours.rate / scrapy.rate:.2f}×  (target ≥ 1.5×)")
+    if pooled and scrapy and scrapy.rate:
+        print(f"ours + per-host pools / scrapy:           {pooled.rate / scrapy.rate:.2f}×")
     if raw and free and raw.rate:
-        print(f"ours unthrottled / farm capacity:       {100 * free.rate / raw.rate:.0f} %  (target ≥ 70 %)")
-    peak = max((m.rss_mb for m in measures if m.name != raw.name), default=0.0) if raw else 0.0
-    if peak:
-        print(f"peak RSS of a crawler:                  {peak:.0f} MB  (target ≤ 300 MB)")
+        print(f"ours unthrottled / farm capacity:         {100 * free.rate / raw.rate:.0f} %  (target ≥ 70 %)")
+    if raw and pooled_free and raw.rate:
+        print(f"ours + pools unthrottled / farm capacity: {100 * pooled_free.rate / raw.rate:.0f} %")
+    crawlers = [m for m in measures if m is not raw]
+    if crawlers:
+        peak = max(crawlers, key=lambda m: m.rss_mb)
+        print(f"peak RSS of a crawler:                    {peak.rss_mb:.0f} MB, {peak.name}  (target ≤ 300 MB)")
 
 
 if __name__ == "__main__":
