@@ -308,6 +308,9 @@ def print_table(spec: FarmSpec, measures: list[Measure], total: float, polite: L
     pooled, pooled_free = by.get("ours + per-host pools (proposed)"), by.get("ours + per-host pools, unthrottled")
     if ours and scrapy and scrapy.rate:
         print(f"ours / scrapy (same limits):              {ours.rate / scrapy.rate:.2f}×  (target ≥ 1.5×)")
+    if ours and scrapy and ours.cpu_ms_per_page:
+        print(f"CPU per page, scrapy / ours:              {scrapy.cpu_ms_per_page / ours.cpu_ms_per_page:.2f}×  "
+              "(the same comparison, robust to other load on the machine)")
     if pooled and scrapy and scrapy.rate:
         print(f"ours + per-host pools / scrapy:           {pooled.rate / scrapy.rate:.2f}×")
     if raw and free and raw.rate:
