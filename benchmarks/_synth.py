@@ -47,6 +47,7 @@ class SynthSpec:
     run_id: str = "bench"
     monitoring_date: dt.date = dt.date(2024, 9, 10)
     sites_per_file: int = 1  # 1 = one file per site per record type, as collect_website lands them
+    accounts_per_file: int = ACCOUNTS_PER_BATCH  # as collect_accounts_<platform> lands them
 
     @property
     def run_slug(self) -> str:
@@ -244,7 +245,7 @@ class _Gen:
         FROM (SELECT a, {self.u('pf', 'a')} AS pr FROM range({lo}, {hi}) t(a))"""
 
     def account_part(self) -> str:
-        return f"printf('batch_%05d', (a - 1) // {ACCOUNTS_PER_BATCH})"
+        return f"printf('batch_%05d', (a - 1) // {self.s.accounts_per_file})"
 
     def inventory_accounts(self, lo: int, hi: int) -> str:
         return f"""
@@ -432,8 +433,8 @@ def generate(spec: SynthSpec, raw: Path, log: Callable[[str], None] = print) -> 
         is_site = record_type in SITE_TYPES
         total = spec.sites if is_site else spec.accounts
         chunk = SITE_CHUNK if is_site else ACCOUNT_CHUNK
-        if is_site and spec.sites_per_file > 1:
-            chunk = max(spec.sites_per_file, chunk // spec.sites_per_file * spec.sites_per_file)
+        per_file = spec.sites_per_file if is_site else spec.accounts_per_file
+        chunk = max(per_file, chunk // per_file * per_file)  # a file's rows come from one chunk
         counts[record_type] = 0
         for lo in range(1, total + 1, chunk):
             counts[record_type] += _split_parts(con, getattr(gen, record_type)(lo, min(lo + chunk, total + 1)),

@@ -269,7 +269,7 @@ def run(args: argparse.Namespace, log=print) -> Result:
 
     apply()
     spec = SynthSpec(sites=args.sites, accounts=args.accounts, days=args.days, probes_per_day=args.probes_per_day,
-                     seed=args.seed, sites_per_file=args.sites_per_file)
+                     seed=args.seed, sites_per_file=args.sites_per_file, accounts_per_file=args.accounts_per_file)
     settings = dict(s.split("=", 1) for s in args.setting)
     work = Path(args.work_dir)
     raw = work / "data" / "raw"
@@ -386,6 +386,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--sites-per-file", type=int, default=1,
                    help="1 = one file per site per record type, as collect_website lands them")
+    p.add_argument("--accounts-per-file", type=int, default=25,
+                   help="25 = one file per batch of accounts, as collect_accounts_<platform> lands them")
     p.add_argument("--quick", action="store_true", help="smoke run: 300 sites, 2,000 accounts (unless given)")
     p.add_argument("--rules-profile", default="ganzi", choices=("ganzi", "national_2019"))
     p.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
