@@ -85,6 +85,11 @@ messages as (
     inner join rules
         on rules.measure = 'site_messages_overdue'
         and messages.asked_on between {{ window_start('rules.window_months') }} and monitoring.monitoring_on
+    -- a message listed on two pages is one message
+    qualify row_number() over (
+        partition by rules.rule_id, messages.site_id, coalesce(messages.message_url, messages.title || messages.asked_on)
+        order by messages.replied_on nulls last
+    ) = 1
 ),
 
 messages_checked as (
@@ -154,6 +159,11 @@ reposts as (
     cross join monitoring
     inner join rules on rules.measure = 'site_reposts_late'
     where reposts.released_at < monitoring.monitoring_at
+    -- one verdict per (site, release): the earliest repost found
+    qualify row_number() over (
+        partition by rules.rule_id, reposts.site_id, reposts.release_id
+        order by reposts.is_found desc, reposts.reposted_at nulls last
+    ) = 1
 ),
 
 reposts_checked as (
