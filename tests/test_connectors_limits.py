@@ -259,3 +259,37 @@ def test_weibo_429_of_the_faults_emulator_is_waited_out(tmp_path, monkeypatch):
     for result in results:  # six requests: the fourth waits for the window to free a slot, nothing is lost
         assert (result.status["status"], result.status["outcome"]) == ("active", "ok")
         assert sorted(p["published_on"] for p in result.posts) == expected
+
+
+@pytest.mark.parametrize("connector, throttled, page", [
+    ("toutiao", {"message": "error", "reason": "请求过于频繁，请稍后再试"},
+     {"message": "success", "has_more": False, "data": [
+         {"item_id": "1", "title": "通知", "publish_time": int(datetime(2024, 9, 1, 9, tzinfo=CST).timestamp()),
+          "article_url": "https://www.toutiao.com/article/1/"}]}),
+    ("douyin", {"status_code": 2154, "status_msg": "操作过于频繁"},
+     {"status_code": 0, "has_more": 0, "max_cursor": 0, "aweme_list": [
+         {"aweme_id": "1", "desc": "通知", "create_time": int(datetime(2024, 9, 1, 9, tzinfo=CST).timestamp())}]}),
+])
+def test_toutiao_and_douyin_throttle_answers_in_http_200_are_asked_again(connector, throttled, page):
+    from govinspect.platforms.toutiao import ToutiaoConnector  # noqa: PLC0415
+
+    answers = iter([throttled, throttled, page])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/c/user/token/"):
+            return httpx.Response(200, html="<title>甘孜发布的主页 - 今日头条(www.toutiao.com)</title>")
+        if request.url.path.endswith("/profile/other/"):
+            return httpx.Response(200, json={"status_code": 0, "user": {"nickname": "甘孜发布"}})
+        return httpx.Response(200, json=next(answers))
+
+    cls = ToutiaoConnector if connector == "toutiao" else DouyinConnector
+    account = {"account_id": "x-1", "platform": "今日头条" if connector == "toutiao" else "抖音短视频",
+               "connector": connector, "platform_id": "MS4w", "account_name": "甘孜发布"}
+    (result,) = collect(cls(PlatformEndpoint(connector, "http://p.test")), [account], handler)
+    assert (result.status["status"], result.status["outcome"]) == ("active", "ok")
+    assert [p["title"] for p in result.posts] == ["通知"]
+    # and a throttle that does not end is rate_limited, not the end of the list
+    (stuck,) = collect(cls(PlatformEndpoint(connector, "http://p.test")), [account],
+                       lambda r: handler(r) if "/c/user/" in r.url.path or "/profile/" in r.url.path
+                       else httpx.Response(200, json=throttled))
+    assert stuck.status["outcome"] == "rate_limited" and stuck.posts == []

@@ -59,7 +59,9 @@ def read_page(body: dict, max_cursor: int) -> Page | PageFailure:
     """A page of ``/aweme/v1/web/aweme/post/``: a non-zero ``status_code`` is an error."""
     code = body.get("status_code")
     if code != STATUS_OK:
-        return PageFailure(f"status_code={code} {body.get('status_msg') or ''}".strip())
+        msg = str(body.get("status_msg") or "")
+        throttled = code == 429 or "频繁" in msg  # a rate-limit answer in an HTTP 200: asked again
+        return PageFailure(f"status_code={code} {msg}".strip(), outcome="rate_limited" if throttled else "error")
     items = [Item(
         post_id=str(aweme.get("aweme_id")), published_at=from_unix(aweme["create_time"]),
         title=(aweme.get("desc") or "")[:200], url=f"https://www.douyin.com/video/{aweme.get('aweme_id')}",

@@ -51,7 +51,9 @@ def read_page(body: dict, max_behot_time: int) -> Page | PageFailure:
     """A page of ``/api/pc/list/feed``: ``message`` other than ``success`` is an error."""
     if body.get("message") != "success":
         detail = body.get("data") if isinstance(body.get("data"), str) else body.get("reason") or ""
-        return PageFailure(f"message={body.get('message')!r} {detail}".strip()[:300])
+        throttled = "频繁" in str(detail)  # {"message":"error","reason":"请求过于频繁，请稍后再试"}: asked again
+        return PageFailure(f"message={body.get('message')!r} {detail}".strip()[:300],
+                           outcome="rate_limited" if throttled else "error")
     items = []
     for entry in body.get("data") or []:
         when = entry.get("publish_time") or entry.get("behot_time")
