@@ -9,14 +9,14 @@ Steps, in one run (everything under ``--work-dir``, default /tmp/govinspect-benc
 1. Generate the raw landing (``benchmarks/_synth.py``): every record type of ``landing.SCHEMAS`` in the
    landing layout (one file per site / batch of 25 accounts, as the pipeline lands them) and the probes,
    one file per probe round. Timed, not part of the comparison.
-2. Untimed set-up: ``dbt seed`` (the rules tables) and ``dbt compile`` of the models into the benchmark's
-   own target folder and DuckDB file (``dbt/bench.duckdb``); the seeds are copied into a second, fresh
-   DuckDB file (``direct/bench.duckdb``: the same file name, so the compiled relation names resolve).
-3. Direct (timed): a child Python process executes the compiled SQL of every model of
-   ``models/staging``, ``models/intermediate`` and ``models/marts`` in dependency order, as
+2. Untimed set-up: ``dbt seed`` (the rules tables) into the benchmark's own target folder and DuckDB file
+   (``dbt/bench.duckdb``).
+3. dbt (timed): ``dbt run --select path:models/staging path:models/intermediate path:models/marts`` as a
+   subprocess: the models, plus dbt's start-up, parsing, compilation and per-model bookkeeping.
+4. Direct (timed): a child Python process takes the compiled SQL of the same models from the manifest the
+   run wrote, copies the seeds (untimed) into a fresh DuckDB file (``direct/bench.duckdb``: the same file
+   name, so the compiled relation names resolve) and executes the models in dependency order, as
    ``CREATE OR REPLACE VIEW/TABLE <relation> AS <compiled SQL>`` on one DuckDB connection.
-4. dbt (timed): ``dbt run --select path:models/staging path:models/intermediate path:models/marts`` as a
-   subprocess: the same models, the same SQL, plus dbt's start-up, parsing and per-model bookkeeping.
    ``dbt run``, not ``dbt build``: seeds are loaded in set-up on both sides and the direct path runs no
    tests, so the ratio compares like with like. ``dbt test`` of the same selection (data tests and unit
    tests) is timed after it and printed on its own line (``--no-tests`` skips it).
@@ -186,6 +186,13 @@ def model_plan(manifest_path: Path) -> list[dict]:
              "sql": models[uid]["compiled_code"]} for uid in sorter.static_order()]
 
 
+def seed_tables(manifest_path: Path) -> list[tuple[str, str]]:
+    """(schema, table) of every seed of the manifest."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return [(node["schema"], node["alias"] or node["name"]) for node in manifest["nodes"].values()
+            if node["resource_type"] == "seed"]
+
+
 def direct_child(manifest: Path, db: Path, seeds_from: Path, settings: dict[str, str]) -> None:
     """Execute the compiled models in ``db`` (fresh; seeds copied untimed from ``seeds_from``); print JSON."""
     import duckdb  # noqa: PLC0415
@@ -196,8 +203,7 @@ def direct_child(manifest: Path, db: Path, seeds_from: Path, settings: dict[str,
         con.execute(f"SET {key} = '{value}'")
     catalog = db.stem
     con.execute(f"ATTACH '{seeds_from}' AS seeds_src (READ_ONLY)")
-    for schema, table in con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'seeds_src'").fetchall():
+    for schema, table in seed_tables(manifest):
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{catalog}"."{schema}"')
         con.execute(f'CREATE TABLE "{catalog}"."{schema}"."{table}" AS SELECT * FROM seeds_src."{schema}"."{table}"')
     con.execute("DETACH seeds_src")
@@ -286,9 +292,8 @@ def run(args: argparse.Namespace, log=print) -> Result:
         project = what_if_project(project, work / "dbt" / "project", materialize)
         log(f"What-if: {materialize} (a copy of the project in {project})")
     dbt = DbtRunner(work, raw, variables, settings, project)
-    log("Set-up (untimed): dbt seed, dbt compile")
+    log("Set-up (untimed): dbt seed")
     dbt("seed")
-    dbt("compile", "--select", *MODEL_PATHS)
     direct_dir = work / "direct"
     direct_dir.mkdir(parents=True, exist_ok=True)
 
@@ -296,6 +301,12 @@ def run(args: argparse.Namespace, log=print) -> Result:
     dbt_runs: list[tuple[ChildRun, dict[str, float]]] = []
     for i in range(args.repeat):
         round_note = f" round {i + 1} of {args.repeat}" if args.repeat > 1 else ""
+        log(f"dbt run (timed){round_note} ...")
+        dbt_run = dbt("run", "--select", *MODEL_PATHS)
+        results = json.loads((dbt.target / "run_results.json").read_text(encoding="utf-8"))
+        dbt_runs.append((dbt_run, {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"]
+                                   for r in results["results"]}))
+
         log(f"Direct SQL in DuckDB (timed){round_note} ...")
         for stale in (direct_dir / DB_NAME, direct_dir / f"{DB_NAME}.wal"):
             stale.unlink(missing_ok=True)
@@ -304,12 +315,6 @@ def run(args: argparse.Namespace, log=print) -> Result:
         if direct.returncode != 0:
             raise SystemExit(f"direct SQL failed (exit {direct.returncode}):\n{direct.output[-6000:]}")
         direct_runs.append((direct, json.loads(direct.output.strip().splitlines()[-1])))
-
-        log(f"dbt run (timed){round_note} ...")
-        dbt_run = dbt("run", "--select", *MODEL_PATHS)
-        results = json.loads((dbt.target / "run_results.json").read_text(encoding="utf-8"))
-        dbt_runs.append((dbt_run, {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"]
-                                   for r in results["results"]}))
     # the best of the rounds on each side (a loaded machine only ever adds time)
     direct, direct_json = min(direct_runs, key=lambda r: r[1]["seconds"])
     dbt_run, dbt_times = min(dbt_runs, key=lambda r: r[0].seconds)
