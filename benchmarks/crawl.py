@@ -6,11 +6,12 @@ times, each crawler in its own subprocess (so its peak RSS, ``ru_maxrss`` from `
 
 1. ``farm capacity`` — a minimal raw HTTP/1.1 client (asyncio streams, keep-alive, no politeness,
    ``--unthrottled`` concurrent requests) fetching every list page: what the farm can serve;
-2. ``ours`` — ``govinspect.collect.http.Fetcher`` + ``listpage.extract_items`` + following the TRS pager,
-   with ``--per-host``, ``--global-limit`` and ``--delay`` (``FetchPolicy.min_interval``);
+2. ``ours`` — ``govinspect.collect.http.Fetcher`` + ``listpage.extract_items`` + following the pager with
+   ``pagination.next_page`` (what ``collect_site`` does per column), with ``--per-host``,
+   ``--global-limit`` and ``--delay`` (``FetchPolicy.min_interval``);
 3. ``scrapy`` — a Scrapy spider (``benchmarks/_scrapy_crawl.py``, ``CrawlerProcess``) with the same limits
    (``CONCURRENT_REQUESTS_PER_DOMAIN``, ``CONCURRENT_REQUESTS``, ``DOWNLOAD_DELAY`` not randomised), parsing
-   the same items (title, absolute URL, date) and following the same pager;
+   the same items (title, absolute URL, date) and following the same pager (``_farm.next_page_url``);
 4. ``ours, unthrottled`` — our collector with the raw client's limits (no per-host bound, no delay).
 
 Every crawler starts from the column URLs (the inventory's ``columns.csv``) and must end with every page
@@ -42,7 +43,7 @@ for path in (str(HERE), str(ROOT / "plugins")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from _farm import FARM_NETWORK, Farm, FarmSpec, all_urls, next_page_url, start_urls  # noqa: E402
+from _farm import FARM_NETWORK, Farm, FarmSpec, all_urls, start_urls  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool 
     from govinspect.collect.http import Fetcher, FetchPolicy
     from govinspect.collect.listpage import extract_items
     from govinspect.collect.netguard import default_resolver
+    from govinspect.collect.pagination import next_page
 
     as_of = date.fromisoformat(spec.as_of)
     policy = FetchPolicy(per_host=limits.per_host, global_limit=limits.global_limit, min_interval=limits.delay,
@@ -127,7 +129,7 @@ async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool 
             found = extract_items(text, result.final_url or url, as_of)
             items += len(found)
             dated += sum(1 for i in found if i.date)
-            url = next_page_url(text, url)
+            url = next_page(text, result.final_url or url) or None  # the collector's own pager reading
 
     if pooled:
         from _pooled import HostPoolTransport
