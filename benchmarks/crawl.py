@@ -101,10 +101,12 @@ async def crawl_raw(spec: FarmSpec, port: int, concurrency: int) -> dict:
     return {"pages": done, "errors": errors, "items": None, "bytes": size, "seconds": seconds}
 
 
-async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool = False) -> dict:
+async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool = False,
+                     shard: tuple[int, int] = (0, 1)) -> dict:
     """This collector: Fetcher (politeness, retries, SSRF guard) + extract_items + the TRS pager.
 
     ``pooled``: with the proposed per-host connection pools (``benchmarks/_pooled.py``) injected.
+    ``shard=(k, n)``: only the sites whose index is k modulo n (one of n processes, as parallel Airflow tasks).
     """
     from govinspect.collect.http import Fetcher, FetchPolicy
     from govinspect.collect.listpage import extract_items
@@ -139,11 +141,13 @@ async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool 
     else:
         client = Fetcher(policy)
     async with client as fetcher:
-        started = time.perf_counter()
-        await asyncio.gather(*(column(fetcher, url) for url in start_urls(spec, port)))
+        k, n = shard
+        urls = [u for i, u in enumerate(start_urls(spec, port)) if (i // spec.columns) % n == k]
+        started, wall_start = time.perf_counter(), time.time()
+        await asyncio.gather(*(column(fetcher, url) for url in urls))
         seconds = time.perf_counter() - started
     return {"pages": pages, "errors": sum(n for o, n in outcomes.items() if o != "ok"), "items": items,
-            "dated": dated, "outcomes": outcomes, "seconds": seconds}
+            "dated": dated, "outcomes": outcomes, "seconds": seconds, "wall": [wall_start, wall_start + seconds]}
 
 
 def child_main(argv: list[str]) -> None:
@@ -154,13 +158,15 @@ def child_main(argv: list[str]) -> None:
     parser.add_argument("--per-host", type=int, required=True)
     parser.add_argument("--global-limit", type=int, required=True)
     parser.add_argument("--delay", type=float, required=True)
+    parser.add_argument("--shard", default="0/1", help="k/n: crawl the sites whose index is k modulo n")
     args = parser.parse_args(argv)
     spec = FarmSpec.from_json(args.spec)
     limits = Limits(args.per_host, args.global_limit, args.delay)
+    k, n = (int(x) for x in args.shard.split("/"))
     if args.kind == "raw":
         result = asyncio.run(crawl_raw(spec, args.port, limits.global_limit))
     else:
-        result = asyncio.run(crawl_ours(spec, args.port, limits, pooled=args.kind == "ours-pooled"))
+        result = asyncio.run(crawl_ours(spec, args.port, limits, pooled=args.kind == "ours-pooled", shard=(k, n)))
     print(json.dumps(result), flush=True)
 
 
@@ -189,27 +195,43 @@ class Measure:
         return 1000 * self.cpu_s / self.pages if self.pages else 0.0
 
 
-def run_child(name: str, command: list[str], limits: Limits, timeout: float) -> Measure:
-    """Run one crawler in its own process; its result is the last JSON line it prints, its own peak RSS and CPU
-    time come from ``os.wait4`` (``ru_maxrss`` of that process only, not of the farm or earlier crawlers)."""
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    killer = threading.Timer(timeout, proc.kill)
-    killer.start()
+def run_children(name: str, commands: list[list[str]], limits: Limits, timeout: float) -> Measure:
+    """Run a crawler in its own process(es) at once; each prints its result as its last JSON line. Peak RSS and
+    CPU time come from ``os.wait4`` (``ru_maxrss`` of that process only, not of the farm or earlier crawlers):
+    with several processes, RSS is the largest of them, CPU time their sum and the time the span from the
+    first start to the last end."""
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT) for command in commands]
+    killers = [threading.Timer(timeout, proc.kill) for proc in procs]
+    for killer in killers:
+        killer.start()
+    measure = Measure(name, limits)
+    results, spans = [], []
     try:
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
+        for proc in procs:
+            assert proc.stdout is not None
+            out = proc.stdout.read()
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            measure.rss_mb = max(measure.rss_mb, usage.ru_maxrss / 1024)
+            measure.cpu_s += usage.ru_utime + usage.ru_stime
+            line = next((x for x in reversed(out.splitlines()) if x.startswith("{")), None)
+            if line is None:
+                measure.note = f"failed (exit {proc.returncode})"
+            else:
+                results.append(json.loads(line))
     finally:
-        killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    measure = Measure(name, limits, rss_mb=usage.ru_maxrss / 1024, cpu_s=usage.ru_utime + usage.ru_stime)
-    line = next((x for x in reversed(out.splitlines()) if x.startswith("{")), None)
-    if line is None:
-        measure.note = f"failed (exit {proc.returncode}{'' if killer.is_alive() else ', killed after timeout?'})"
+        for killer in killers:
+            killer.cancel()
+    if measure.note:
         return measure
-    data = json.loads(line)
-    measure.pages, measure.items, measure.errors, measure.seconds = (
-        data["pages"], data.get("items"), data["errors"], data["seconds"])
+    measure.pages = sum(r["pages"] for r in results)
+    measure.errors = sum(r["errors"] for r in results)
+    measure.items = None if results[0].get("items") is None else sum(r["items"] for r in results)
+    if len(results) == 1:
+        measure.seconds = results[0]["seconds"]
+    else:
+        spans = [r["wall"] for r in results]
+        measure.seconds = max(end for _, end in spans) - min(start for start, _ in spans)
     return measure
 
 
@@ -232,8 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unthrottled", type=int, default=128,
                         help="concurrent requests of the raw client and of our unthrottled run")
     parser.add_argument("--farm-processes", type=int, default=2)
-    parser.add_argument("--only", default="raw,ours,scrapy,ours-unthrottled",
-                        help="comma-separated subset of raw, ours, scrapy, ours-unthrottled")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes of the extra unthrottled run of ours sharded by site, as parallel Airflow "
+                             "tasks (default: the CPU count; 1 = no such run)")
+    parser.add_argument("--only", default="raw,ours,scrapy,ours-unthrottled,ours-unthrottled-mp",
+                        help="comma-separated subset of raw, ours, scrapy, ours-unthrottled, ours-unthrottled-mp, "
+                             "ours-pooled, ours-pooled-unthrottled")
     parser.add_argument("--proposed", action="store_true",
                         help="also run ours with the proposed per-host connection pools (benchmarks/_pooled.py)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 20 sites × 5 columns × 3 pages")
@@ -248,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [x.strip() for x in args.only.split(",") if x.strip()]
     if args.proposed:
         wanted += [x for x in ("ours-pooled", "ours-pooled-unthrottled") if x not in wanted]
+    if args.workers < 2 and "ours-unthrottled-mp" in wanted:
+        wanted.remove("ours-unthrottled-mp")
+    workers = max(args.workers, 1)
+    shared = Limits(args.unthrottled, -(-args.unthrottled // workers), 0.0)  # the same total, split
 
     print(f"farm: {spec.sites} sites × {spec.columns} columns × {spec.pages} pages = {spec.total_pages:,} list "
           f"pages ({spec.total_items:,} items), latency {spec.latency_ms[0]}-{spec.latency_ms[1]} ms "
@@ -255,29 +285,32 @@ def main(argv: list[str] | None = None) -> int:
     measures: list[Measure] = []
     started = time.perf_counter()
     with Farm(spec, processes=args.farm_processes) as port:
-        def ours_cmd(kind: str, limits: Limits) -> list[str]:
+        def ours_cmd(kind: str, limits: Limits, shard: str = "0/1") -> list[str]:
             return [sys.executable, str(Path(__file__).resolve()), "_child", kind, "--spec", spec.to_json(),
                     "--port", str(port), "--per-host", str(limits.per_host), "--global-limit",
-                    str(limits.global_limit), "--delay", str(limits.delay)]
+                    str(limits.global_limit), "--delay", str(limits.delay), "--shard", shard]
 
         runs = {
-            "raw": ("farm capacity (raw client)", lambda: ours_cmd("raw", free), free),
-            "ours": ("ours (Fetcher + extract_items)", lambda: ours_cmd("ours", polite), polite),
-            "scrapy": ("scrapy", lambda: [sys.executable, str(HERE / "_scrapy_crawl.py"), "--spec", spec.to_json(),
-                                          "--port", str(port), "--per-host", str(polite.per_host),
-                                          "--global-limit", str(polite.global_limit), "--delay",
-                                          str(polite.delay)], polite),
-            "ours-unthrottled": ("ours, unthrottled", lambda: ours_cmd("ours", free), free),
-            "ours-pooled": ("ours + per-host pools (proposed)", lambda: ours_cmd("ours-pooled", polite), polite),
+            "raw": ("farm capacity (raw client)", lambda: [ours_cmd("raw", free)], free),
+            "ours": ("ours (Fetcher + extract_items)", lambda: [ours_cmd("ours", polite)], polite),
+            "scrapy": ("scrapy", lambda: [[sys.executable, str(HERE / "_scrapy_crawl.py"), "--spec", spec.to_json(),
+                                           "--port", str(port), "--per-host", str(polite.per_host),
+                                           "--global-limit", str(polite.global_limit), "--delay",
+                                           str(polite.delay)]], polite),
+            "ours-unthrottled": ("ours, unthrottled", lambda: [ours_cmd("ours", free)], free),
+            "ours-unthrottled-mp": (f"ours, unthrottled, {workers} processes",
+                                    lambda: [ours_cmd("ours", shared, f"{k}/{workers}") for k in range(workers)],
+                                    free),
+            "ours-pooled": ("ours + per-host pools (proposed)", lambda: [ours_cmd("ours-pooled", polite)], polite),
             "ours-pooled-unthrottled": ("ours + per-host pools, unthrottled",
-                                        lambda: ours_cmd("ours-pooled", free), free),
+                                        lambda: [ours_cmd("ours-pooled", free)], free),
         }
         for key in wanted:
             if key not in runs:
                 parser.error(f"--only: unknown run {key!r}")
             name, command, limits = runs[key]
             print(f"… {name}: {limits.describe()}", flush=True)
-            measure = run_child(name, command(), limits, args.timeout)
+            measure = run_children(name, command(), limits, args.timeout)
             if not measure.note and measure.pages != spec.total_pages:
                 measure.note = f"MISSED {spec.total_pages - measure.pages} pages"
             elif not measure.note and measure.items is not None and measure.items != spec.total_items:
@@ -317,6 +350,9 @@ def print_table(spec: FarmSpec, measures: list[Measure], total: float, polite: L
         print(f"ours + per-host pools / scrapy:           {pooled.rate / scrapy.rate:.2f}×")
     if raw and free and raw.rate:
         print(f"ours unthrottled / farm capacity:         {100 * free.rate / raw.rate:.0f} %  (target ≥ 70 %)")
+    multi = next((m for m in measures if m.name.startswith("ours, unthrottled, ")), None)
+    if raw and multi and raw.rate:
+        print(f"{multi.name} / farm capacity: {100 * multi.rate / raw.rate:.0f} %")
     if raw and pooled_free and raw.rate:
         print(f"ours + pools unthrottled / farm capacity: {100 * pooled_free.rate / raw.rate:.0f} %")
     crawlers = [m for m in measures if m is not raw]

@@ -58,6 +58,13 @@ def test_our_collector_fetches_every_page_and_extracts_every_item(farm_port):
     assert result["items"] == result["dated"] == SPEC.total_items == 240
 
 
+def test_shards_split_the_sites_between_processes(farm_port):
+    limits = crawl.Limits(per_host=2, global_limit=4, delay=0.0)
+    halves = [asyncio.run(crawl.crawl_ours(SPEC, farm_port, limits, shard=(k, 2))) for k in range(2)]
+    assert [h["pages"] for h in halves] == [8, 4]  # sites 0 and 2, then site 1: 2 columns × 2 pages each
+    assert sum(h["items"] for h in halves) == SPEC.total_items
+
+
 def test_raw_client_fetches_every_page(farm_port):
     result = asyncio.run(crawl.crawl_raw(SPEC, farm_port, concurrency=4))
     assert result["errors"] == 0 and result["pages"] == SPEC.total_pages
@@ -66,12 +73,14 @@ def test_raw_client_fetches_every_page(farm_port):
 
 def test_the_script_runs_each_crawler_in_its_own_process_and_prints_the_table(capsys):
     code = crawl.main(["--sites", "3", "--columns", "2", "--pages", "2", "--latency-ms", "5-20",
-                       "--only", "raw,ours,ours-unthrottled", "--farm-processes", "1"])
+                       "--only", "raw,ours,ours-unthrottled,ours-unthrottled-mp", "--workers", "2",
+                       "--farm-processes", "1"])
     out = capsys.readouterr().out
     assert code == 0, out
     rows = [line for line in out.splitlines() if line.startswith("| ") and "pages/s" not in line]
     assert [r.split("|")[1].strip() for r in rows] == [
-        "farm capacity (raw client)", "ours (Fetcher + extract_items)", "ours, unthrottled"]
+        "farm capacity (raw client)", "ours (Fetcher + extract_items)", "ours, unthrottled",
+        "ours, unthrottled, 2 processes"]
     for row in rows:
         rss = float(row.split("|")[4].split()[0])
         assert 5 < rss < 1000, row  # each child's own peak RSS, from wait4
