@@ -277,6 +277,16 @@ async def _serve(spec: FarmSpec, port: int, ready_fd: int | None) -> None:
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
+    if ready_fd is not None:  # started by Farm: never outlive the benchmark (killed or crashed)
+        parent = os.getppid()
+
+        def orphaned() -> None:
+            if os.getppid() != parent:
+                stop.set()
+            else:
+                loop.call_later(1.0, orphaned)
+
+        loop.call_later(1.0, orphaned)
     await stop.wait()
     for server in servers:
         server.close()
