@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse, urlunparse, uses_netloc, uses_relative
 
 from lxml import etree, html
 
@@ -83,20 +83,27 @@ def _pinned(el: html.HtmlElement) -> bool:
 
 
 def _text_outside(el: html.HtmlElement, a: html.HtmlElement) -> str:
-    """The entry's text without the link's own text (the link's tail is outside it)."""
+    """The entry's text without the link's own text (the link's tail is outside it), in document order."""
+    if el is a:
+        return ""
     parts: list[str] = []
-
-    def walk(node: html.HtmlElement) -> None:
-        if node is not a:
-            if isinstance(node.tag, str) and node.text:
-                parts.append(node.text)
-            for child in node:
-                walk(child)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-
-    walk(el)
+    _texts(el, a, parts)
     return " ".join(parts)
+
+
+def _texts(node: html.HtmlElement, a: html.HtmlElement, parts: list[str]) -> None:
+    """Append the text of ``node`` and its descendants (tails included, ``node``'s own tail not), except the
+    text inside ``a``; comments contribute their tails only."""
+    if isinstance(node.tag, str) and node.text:
+        parts.append(node.text)
+    for child in node:
+        if child is not a:
+            if len(child):
+                _texts(child, a, parts)
+            elif isinstance(child.tag, str) and child.text:
+                parts.append(child.text)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def _item_date(el: html.HtmlElement, a: html.HtmlElement, title: str, url: str, as_of: date | None) -> FoundDate | None:
@@ -152,33 +159,129 @@ def _entries(root: html.HtmlElement) -> list[tuple[html.HtmlElement, list[html.H
     return groups
 
 
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/%-]+\Z")
+
+
+class _Joiner:
+    """``urljoin(base_url, href)`` for many hrefs of one page: the base is parsed once, answers are memoised.
+
+    The steps are those of :func:`urllib.parse.urljoin` (CPython 3.11) with the base's parse hoisted out, so
+    every answer is the same as ``urljoin``'s (``tests/test_collect_parsing.py`` compares them).
+    """
+
+    def __init__(self, base: str):
+        self.base = base
+        self._parts = urlparse(base, "") if base else None
+        self._memo: dict[str, str] = {}
+
+    def __call__(self, url: str) -> str:
+        if (joined := self._memo.get(url)) is None:
+            joined = self._memo[url] = self._join(url)
+        return joined
+
+    def _join(self, url: str) -> str:
+        if self._parts is None or not url or not isinstance(url, str):
+            return urljoin(self.base, url)
+        bscheme, bnetloc, bpath, bparams, bquery, _bfragment = self._parts
+        if _PLAIN_PATH.match(url) and not url.startswith("//"):
+            # no scheme, netloc, params, query or fragment: what urlparse(url, bscheme) would say, unparsed
+            scheme, netloc, path, params, query, fragment = bscheme, "", url, "", "", ""
+        else:
+            scheme, netloc, path, params, query, fragment = urlparse(url, bscheme)
+        if scheme != bscheme or scheme not in uses_relative:
+            return url
+        if scheme in uses_netloc:
+            if netloc:
+                return urlunparse((scheme, netloc, path, params, query, fragment))
+            netloc = bnetloc
+        if not path and not params:
+            return urlunparse((scheme, netloc, bpath, bparams, query or bquery, fragment))
+        base_parts = bpath.split("/")
+        if base_parts[-1] != "":
+            del base_parts[-1]
+        if path[:1] == "/":
+            segments = path.split("/")
+        else:
+            segments = base_parts + path.split("/")
+            segments[1:-1] = filter(None, segments[1:-1])
+        resolved: list[str] = []
+        for seg in segments:
+            if seg == "..":
+                if resolved:
+                    resolved.pop()
+            elif seg != ".":
+                resolved.append(seg)
+        if segments[-1] in (".", ".."):
+            resolved.append("")
+        return urlunparse((scheme, netloc, "/".join(resolved) or "/", params, query, fragment))
+
+
+_Entry = tuple[str, str, FoundDate | None, bool]  # title, url, date as found (before the as_of filter), pinned
+
+
+class _Reader:
+    """The entries of one page read once each (a ``table``'s rows are also its ``tbody``'s), links' titles
+    computed once, URLs joined against a base parsed once."""
+
+    def __init__(self, base_url: str, as_of: date | None):
+        self.as_of = as_of
+        self.join = _Joiner(base_url)
+        self._titles: dict[html.HtmlElement, str] = {}
+        self._entries: dict[html.HtmlElement, _Entry | None] = {}
+
+    def title(self, a: html.HtmlElement) -> str:
+        if (title := self._titles.get(a)) is None:
+            title = self._titles[a] = _title_of(a)
+        return title
+
+    def entry(self, el: html.HtmlElement) -> _Entry | None:
+        """(title, url, date, pinned) of a list entry, or None when its link is no item link."""
+        if el in self._entries:
+            return self._entries[el]
+        links = el.findall(".//a[@href]")
+        a = links[0] if len(links) == 1 else max(links, key=lambda x: len(self.title(x)))
+        href = (a.get("href") or "").strip()
+        title = self.title(a)
+        entry: _Entry | None = None
+        if href and not href.startswith(("javascript:", "#", "mailto:")) and len(title) >= _MIN_TITLE:
+            url = self.join(href)
+            entry = (title, url, _item_date(el, a, title, url, self.as_of), _pinned(el))
+        self._entries[el] = entry
+        return entry
+
+
 def extract_items(page: str, base_url: str, as_of: date | None = None) -> list[ListItem]:
-    """Items of one list page. ``as_of`` (the monitoring point) lets year-less dates be read."""
+    """Items of one list page. ``as_of`` (the monitoring point) lets year-less dates be read.
+
+    The list is the candidate container with the most dated items (then the most items; the first in the
+    document on a tie). Containers are read largest first, and one whose entry count cannot beat the best
+    found so far is not read at all.
+    """
     source = _records_html(page) or page
     try:
         root = html.fromstring(source)
     except (etree.ParserError, ValueError):
         return []
+    reader = _Reader(base_url, as_of)
+    groups = _entries(root)
     best: list[ListItem] = []
-    best_key = (0, 0)
-    for _container, entries in _entries(root):
+    best_key, best_index = (0, 0), len(groups)
+    for index in sorted(range(len(groups)), key=lambda i: -len(groups[i][1])):
+        entries = groups[index][1]
+        if (len(entries), len(entries)) < best_key:
+            break  # every container left has at most this many entries: none can win
         items: list[ListItem] = []
         for el in entries:
-            a = max(el.findall(".//a[@href]"), key=lambda x: len(_title_of(x)))
-            href = (a.get("href") or "").strip()
-            title = _title_of(a)
-            if not href or href.startswith(("javascript:", "#", "mailto:")) or len(title) < _MIN_TITLE:
+            if (entry := reader.entry(el)) is None:
                 continue
-            url = urljoin(base_url, href)
-            found = _item_date(el, a, title, url, as_of)
+            title, url, found, pinned = entry
             if found and as_of and found.value > as_of and found.source == "url_month":
                 found = None
             items.append(ListItem(title, url, found.value if found else None, found.text if found else None,
-                                  found.source if found else None, _pinned(el)))
-        dated = sum(1 for i in items if i.date)
-        key = (dated, len(items))
-        if key > best_key:
-            best, best_key = items, key
+                                  found.source if found else None, pinned))
+        key = (sum(1 for i in items if i.date), len(items))
+        if key > best_key or (key == best_key and key > (0, 0) and index < best_index):
+            best, best_key, best_index = items, key, index
     return best
 
 
@@ -193,21 +296,18 @@ def extract_all_items(page: str, base_url: str, as_of: date | None = None) -> li
     except (etree.ParserError, ValueError):
         return []
     seen: dict[str, ListItem] = {}
+    reader = _Reader(base_url, as_of)
     for _container, entries in _entries(root):
         for el in entries:
             if any(child.tag in ("ul", "ol", "table") for child in el.iter() if child is not el):
                 continue  # an entry holding a whole list: its own entries are read instead
-            a = max(el.findall(".//a[@href]"), key=lambda x: len(_title_of(x)))
-            href = (a.get("href") or "").strip()
-            title = _title_of(a)
-            if not href or href.startswith(("javascript:", "#", "mailto:")) or len(title) < _MIN_TITLE:
+            if (entry := reader.entry(el)) is None:
                 continue
-            url = urljoin(base_url, href)
-            found = _item_date(el, a, title, url, as_of)
+            title, url, found, pinned = entry
             if found and as_of and found.value > as_of:
                 found = None
             item = ListItem(title, url, found.value if found else None, found.text if found else None,
-                            found.source if found else None, _pinned(el))
+                            found.source if found else None, pinned)
             if url not in seen or (item.date and not seen[url].date):
                 seen[url] = item
     return list(seen.values())
