@@ -472,17 +472,18 @@ def test_findings_and_verdicts(built: Path) -> None:
 def test_national_profile_counts_stale_columns_together(built: Path) -> None:
     dbt(built, "build", "--exclude-resource-type", "unit_test", profile="national_2019", db="national.duckdb")
     db = built / "national.duckdb"
-    # W2 首页 and W4 互动 are single-item vetoes there (annex 1); within a site in notice_order
+    # W2 首页 and W4 互动 are single-item vetoes there (annex 1); within a site in notice_order. W4 "no channel"
+    # only where the inventoried 互动 column failed (S02): S03, S04 and S06 list none, which is no evidence.
     no_channel = "未提供网上有效咨询建言渠道"
     assert rows(db, "select row_no, site_id, problem from mart_annex_websites order by row_no") == [
-        (1, "S04", f"首页出现近14天未更新的情况；{no_channel}"), (2, "S06", no_channel), (3, "S03", no_channel),
-        (4, "S02", f"首页出现近14天未更新的情况；{no_channel}"), (5, "S05", "首页出现近14天未更新的情况；多个栏目超期未更新"),
-        (6, "S01", "站点无法访问；网民留言回应时效性差")]
+        (1, "S04", "首页出现近14天未更新的情况"),
+        (2, "S02", f"首页出现近14天未更新的情况；{no_channel}"), (3, "S05", "首页出现近14天未更新的情况；多个栏目超期未更新"),
+        (4, "S01", "站点无法访问；网民留言回应时效性差")]
     assert rows(db, "select evidence from fct_findings where rule_id = 'W3_columns_stale_total'") == [
         ("超期未更新栏目共5个：“卫健要闻”、“工作动态”、“通知公告”、“政策文件”、“公示公告”",)]
     # single stale columns (10), S03's insufficient monitoring, long-stale (4) and blank (1) columns and the
-    # account name mismatch are early warnings there, not notice material
-    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(17,)]
+    # account name mismatch, and the three sites whose inventory lists no 互动 column, are early warnings there
+    assert rows(db, "select count(*) from fct_findings where severity = 'warning' and annex is null") == [(20,)]
     assert rows(db, "select object_id, severity from fct_findings where indicator = 'W1' order by rule_id") == [
         ("S03", "warning"), ("S01", "veto")]
     # the two-week rule is the veto of annex 2; 断更 is a scored item, not listed
@@ -495,7 +496,7 @@ def test_national_profile_counts_stale_columns_together(built: Path) -> None:
         ("A02", "内容断更超期"), ("A03", "内容断更超期"), ("A04", "内容断更超期"), ("A07", "内容断更超期"),
         ("A07", "新媒体未做机构认证"), ("A09", "内容断更超期"), ("candidate:新浪微博:w999", "私自开设政务新媒体")]
     assert rows(db, "select websites_flagged_department, websites_flagged_county, accounts_flagged, "
-                    "accounts_closed_unfiled from mart_notice_summary") == [(2, 3, 4, 2)]
+                    "accounts_closed_unfiled from mart_notice_summary") == [(2, 1, 4, 2)]
     # privacy has its own phrase nationally; M6 未认证 is a scored item of paragraph 3
     assert rows(db, "select notice_paragraph, notice_phrase from mart_notice_problems where notice_paragraph > 1 "
                     "order by notice_paragraph, phrase_order") == [
@@ -544,6 +545,7 @@ def test_site_and_account_checks(built: Path) -> None:
     got = rows(db, "select rule_id, object_id, severity, annex, evidence, evidence_url, evidence_date, evidence_sha256 "
                    f"from fct_findings where rule_id not in {UPDATE_RULES} order by rule_id, object_id")
     never = "栏目“{}”未采集到带日期的信息"
+    unlisted = "网站检查清单中无互动交流（咨询建言）类栏目，未能核验咨询建言渠道（请核实后补入清单）"
     assert got == [
         ("M4_unfiled_account", "candidate:新浪微博:w999", "scored", None,
          "按“州文广旅局”在新浪微博搜索发现账号“甘孜文旅小号”（ID w999），报备系统和检查清单中均无此账号（待人工确认）",
@@ -569,15 +571,15 @@ def test_site_and_account_checks(built: Path) -> None:
         ("W3_column_long_stale", "C11", "warning", None, never.format("工作动态"), "https://s05.gov.cn/c11/", None, None),
         ("W3_column_stale_1y", "C04", "scored", None, "栏目“人事信息”最新信息日期2023-05-01，距监测时间点498天",
          "https://s02.gov.cn/c04/1.html", dt.date(2023, 5, 1), None),
+        ("W4_channel_unlisted", "S03", "warning", None, unlisted, "https://s03.gov.cn/", None, None),
+        ("W4_channel_unlisted", "S04", "warning", None, unlisted, "https://s04.gov.cn/", None, None),
+        ("W4_channel_unlisted", "S06", "warning", None, unlisted, "https://s06.gov.cn/", None, None),
         # a reply exactly 3 months later is in time, a day later is late; S05's unanswered one is exactly 3 months old
         ("W4_message_unanswered", "S01", "scored", None,
          "窗口内留言2条，其中1条超过3个月未回复；最早一条“留言2”提问于2024-05-10，2024-08-11回复",
          "https://s01.gov.cn/c16/m2.html", dt.date(2024, 5, 10), None),
         ("W4_no_channel", "S02", "scored", None, "互动交流栏目页面访问1次均未能打开（refused）",
          "https://s02.gov.cn/c17/", None, None),
-        ("W4_no_channel", "S03", "scored", None, "网站检查清单中无互动交流（咨询建言）类栏目", "https://s03.gov.cn/", None, None),
-        ("W4_no_channel", "S04", "scored", None, "网站检查清单中无互动交流（咨询建言）类栏目", "https://s04.gov.cn/", None, None),
-        ("W4_no_channel", "S06", "scored", None, "网站检查清单中无互动交流（咨询建言）类栏目", "https://s06.gov.cn/", None, None),
         # a challenged link is not broken
         ("WS1_links_broken", "S01", "scored", None, "检查链接3个，打不开1个：“link 2”（https://s01.gov.cn/old，http_error 404）",
          "https://s01.gov.cn/", MONITORING, None),
@@ -641,8 +643,13 @@ def test_quarters_side_by_side_rerun_and_comparison(tmp_path: Path) -> None:
         ("fixed", "WS3_wording_suspected", "S06", "甘孜县", "甘孜县人民政府", "存在错别字、表述不规范（疑似，待人工确认）"),
         ("new", "M2_gap_in_window", "A07", "巴塘县应急管理局", "巴塘县应急管理局", "监测时间点三个月内有断更"),
     ]
+    # every non-warning finding of the unchanged landing repeats (warnings such as W4_channel_unlisted are not compared)
+    repeated = rows(db, "select count(*) from fct_findings q3 where q3.quarter = '2024Q3' and q3.severity <> 'warning' "
+                        "and exists (select 1 from fct_findings q2 where q2.quarter = '2024Q2' and q2.severity <> 'warning' "
+                        "and q2.rule_id = q3.rule_id and q2.object_id = q3.object_id)")[0][0]
+    assert repeated > 0
     assert rows(db, "select count(*), bool_and(previous_quarter_checked), min(previous_quarter) from mart_findings_compared "
-                    "where quarter = '2024Q3' and comparison = 'repeat'") == [(29, True, "2024Q2")]
+                    "where quarter = '2024Q3' and comparison = 'repeat'") == [(repeated, True, "2024Q2")]
     assert rows(db, "select notice_phrase from mart_notice_problems where quarter = '2024Q3' and notice_paragraph = 4") == [
         ("同类问题重复出现",)]
     first = snapshot(db)

@@ -1,8 +1,11 @@
 -- The website checks beyond updating, one row per (rule, site), every site of the inventory evaluated
 -- against every rule of these measures (lines, windows and comparisons from the rules seed):
---   site_interaction_channel_missing (W4 未提供有效咨询建言渠道): 1 when the inventory has no column of the
---     rule's categories (互动), or every list page fetched for them failed (macro broken_link_outcomes; an
---     anti-bot challenge is no failure, an unfetched column proves nothing);
+--   site_interaction_channel_missing (W4 未提供有效咨询建言渠道): 1 when every list page fetched for the site's
+--     columns of the rule's categories (互动) failed (macro broken_link_outcomes; an anti-bot challenge is no
+--     failure, an unfetched column proves nothing); null (not measured, no finding) when the inventory lists no
+--     such column: an omission of the inventory is no evidence that the site has no channel;
+--   site_interaction_channel_unlisted (W4 warning): 1 when the inventory lists no such column, so the channel
+--     could not be checked - for an operator to add it to columns.csv (see discovered_columns);
 --   site_messages_overdue (W4 留言回应时效性差): messages asked in the window_months months before the monitoring
 --     point (both days included) whose reply - or, unanswered (a reply after the monitoring point is not yet a
 --     reply), the monitoring point - came more than `threshold` calendar months after the question
@@ -16,7 +19,7 @@
 -- A rule with a `levels` filter (WS4: 州|县, the government portals) only evaluates sites of those levels.
 with rules as (
     select * from {{ ref('int_rules_selected') }}
-    where measure in ('site_interaction_channel_missing', 'site_messages_overdue', 'site_reposts_late',
+    where measure in ('site_interaction_channel_missing', 'site_interaction_channel_unlisted', 'site_messages_overdue', 'site_reposts_late',
                       'site_broken_links', 'site_wording_hits', 'site_privacy_hits')
 ),
 
@@ -34,6 +37,7 @@ monitoring as (
 channel as (
     select
         rules.rule_id,
+        rules.measure,
         sites.site_id,
         count(distinct columns.column_id) as channel_columns,
         count(pages.column_id) as pages_fetched,
@@ -48,18 +52,22 @@ channel as (
     left join {{ ref('stg_raw__pages') }} as pages
         on pages.column_id = columns.column_id
         and pages.page_kind in ('list', 'guestbook')
-    where rules.measure = 'site_interaction_channel_missing'
-    group by rules.rule_id, sites.site_id
+    where rules.measure in ('site_interaction_channel_missing', 'site_interaction_channel_unlisted')
+    group by rules.rule_id, rules.measure, sites.site_id
 ),
 
 channel_measured as (
     select
         rule_id,
         site_id,
-        case when channel_columns = 0 or (pages_fetched > 0 and pages_failed = pages_fetched) then 1 else 0 end
-            as measure_value,
         case
-            when channel_columns = 0 then '网站检查清单中无互动交流（咨询建言）类栏目'
+            when measure = 'site_interaction_channel_unlisted' then case when channel_columns = 0 then 1 else 0 end
+            when channel_columns = 0 then null
+            when pages_fetched > 0 and pages_failed = pages_fetched then 1
+            else 0
+        end as measure_value,
+        case
+            when channel_columns = 0 then '网站检查清单中无互动交流（咨询建言）类栏目，未能核验咨询建言渠道（请核实后补入清单）'
             else '互动交流栏目页面访问' || pages_fetched || '次均未能打开（' || coalesce(outcomes, '') || '）'
         end as evidence,
         channel_url as evidence_url,
