@@ -40,7 +40,8 @@ MIGRATE_TIMEOUT = 300
 READY_TIMEOUT = 240
 DAG_PARSED_TIMEOUT = 240
 RUN_TIMEOUT = 15 * 60
-COLLECT_TASKS = {"collect_website", *(f"collect_accounts_{c}" for c in ("weibo", "wechat", "toutiao", "douyin"))}
+COLLECT_TASKS = {"collect_website", *(f"{step}_{c}" for step in ("collect_accounts", "discover_accounts")
+                                       for c in ("weibo", "wechat", "toutiao", "douyin"))}
 
 
 def _unavailable() -> str | None:
