@@ -100,5 +100,9 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"\nDone in {time.perf_counter() - started:.0f} s. Results for {args.quarter} in {out}:")
     for f in files:
         print(f"  {f}")
+    for docs in ("dbt-docs", "data-docs"):
+        if (index := out / docs / "index.html").is_file():
+            print(f"  {index}")
+    print("Read them in the Airflow UI too: make ui, then 检查通报 in the sidebar.")
     print(f"Raw landing: {paths().raw}/quarter={args.quarter}/   Warehouse: {paths().duckdb}")
     return 0
