@@ -13,15 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from govinspect.errors import FileRowError
+
 FILE_NAME = "important_releases.csv"
 COLUMNS: tuple[str, ...] = ("release_id", "title", "publisher", "released_at", "url")
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-class ReleasesError(ValueError):
-    def __init__(self, path: Path, row: int, field: str, message: str):
-        self.path, self.row, self.field = path, row, field
-        super().__init__(f"{path}: row {row}, field '{field}': {message}")
+class ReleasesError(FileRowError):
+    """A bad important-releases file (file, row, field)."""
 
 
 @dataclass(frozen=True)

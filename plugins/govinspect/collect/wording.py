@@ -14,18 +14,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from govinspect.errors import FileRowError
 from govinspect.settings import paths
 
 WORDING_KINDS: tuple[str, ...] = ("领导姓名", "过时机构名称", "错别字")
 COLUMNS: tuple[str, ...] = ("wrong", "right", "kind", "note")
 
 
-class DictionaryError(ValueError):
-    """A bad dictionary file: names the file, the row (1 = header) and the field."""
-
-    def __init__(self, path: Path, row: int, field: str, message: str):
-        self.path, self.row, self.field = path, row, field
-        super().__init__(f"{path}: row {row}, field '{field}': {message}")
+class DictionaryError(FileRowError):
+    """A bad wording dictionary file (file, row, field)."""
 
 
 @dataclass(frozen=True)
