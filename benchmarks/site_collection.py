@@ -42,7 +42,7 @@ def main() -> None:
               f"{'wording':>7} {'msgs':>4} {'reposts':>7}")
         times = []
         for work in pipeline.plan_sites(ctx):
-            if args.sites and work["site"]["site_id"] not in args.sites:
+            if args.sites and work["part"] not in args.sites:
                 continue
             started = time.perf_counter()
             s = pipeline.collect_website(work, ctx)

@@ -81,7 +81,7 @@ def gov_inspection_quarterly():
     def plan_accounts(ctx: dict, connector: str) -> list[list[dict]]:
         return pipeline.plan_accounts(ctx, connector)
 
-    @task(queue=COLLECT_QUEUE, map_index_template="{{ work['site']['site_id'] }}")
+    @task(queue=COLLECT_QUEUE, map_index_template="{{ work['part'] }}")
     def collect_website(work: dict, ctx: dict) -> dict:
         return pipeline.collect_website(work, ctx)
 

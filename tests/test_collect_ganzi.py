@@ -180,7 +180,7 @@ def test_collect_website_lands_every_record_type_of_the_site(sb, monkeypatch, tm
     monkeypatch.setenv("GOVINSPECT_ALLOWED_NETWORKS", "127.61.0.0/16")
     monkeypatch.setenv("GOVINSPECT_SITE_MIN_INTERVAL", "0")
     ctx = pipeline.prepare_run({"monitoring_date": "2024-09-10"}, "test_ganzi_kds")
-    work = next(w for w in pipeline.plan_sites(ctx) if w["site"]["site_id"] == "kds")
+    work = next(w for w in pipeline.plan_sites(ctx) if w["part"] == "kds")
     summary = pipeline.collect_website(work, ctx)
     assert summary["privacy_hits"] == 1 and summary["reposts_found"] == 2 and summary["messages"] > 0
     for record_type in ("pages", "column_items", "home_items", "discovered_columns", "links", "content_hits",
@@ -189,6 +189,37 @@ def test_collect_website_lands_every_record_type_of_the_site(sb, monkeypatch, tm
         assert path.exists(), record_type
     hits = landing.read_run("content_hits", ctx["quarter"], ctx["run_id"]).to_pylist()
     assert [(h["kind"], h["matched"]) for h in hits] == [("id_card", "513301********4523")]
+
+
+def test_sites_per_task_batches_sites_into_one_file_per_record_type(sb, monkeypatch, tmp_path):
+    for key, value in sb.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("GOVINSPECT_ALLOWED_NETWORKS", "127.61.0.0/16")
+    monkeypatch.setenv("GOVINSPECT_SITE_MIN_INTERVAL", "0")
+    monkeypatch.setenv("GOVINSPECT_SITES_PER_TASK", "3")
+    ctx = pipeline.prepare_run({"monitoring_date": "2024-09-10"}, "test_ganzi_batch")
+    units = pipeline.plan_sites(ctx)
+    site_ids = [w.site_id for w in load_inventory(sb.inventory_dir).websites]
+    assert [len(u["sites"]) for u in units] == [3] * (len(site_ids) // 3) + ([len(site_ids) % 3] if len(site_ids) % 3 else [])
+    assert [unit["site"]["site_id"] for u in units for unit in u["sites"]] == site_ids  # inventory order, none lost
+    first = units[0]
+    ids = [unit["site"]["site_id"] for unit in first["sites"]]
+    assert first["part"] == f"{ids[0]}..{ids[-1]}"
+    summary = pipeline.collect_website(first, ctx)
+    assert [s["site_id"] for s in summary["sites"]] == ids
+    folder = landing.run_dir(ctx["quarter"], ctx["run_id"]) / "pages"
+    assert [p.name for p in folder.glob("*.parquet")] == [f"{first['part']}.parquet"]
+    pages = landing.read_run("pages", ctx["quarter"], ctx["run_id"]).to_pylist()
+    assert {p["site_id"] for p in pages} == set(ids) and all(p["page_kind"] for p in pages)
+    # every site of the batch has its home page row
+    assert {p["site_id"] for p in pages if p["page_kind"] == "home"} == set(ids)
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "three"])
+def test_sites_per_task_refuses_a_bad_value(monkeypatch, value):
+    monkeypatch.setenv("GOVINSPECT_SITES_PER_TASK", value)
+    with pytest.raises(ValueError, match="GOVINSPECT_SITES_PER_TASK"):
+        pipeline.sites_per_task()
 
 
 def test_prepare_run_refuses_a_bad_important_releases_file(sb, monkeypatch, tmp_path):

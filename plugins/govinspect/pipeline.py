@@ -85,12 +85,41 @@ def _snapshot(entity: str, run: RunContext) -> list[dict]:
     return sorted(rows, key=lambda r: r["inventory_order"])
 
 
+SITES_PER_TASK_ENV = "GOVINSPECT_SITES_PER_TASK"
+
+
+def sites_per_task() -> int:
+    """How many sites one ``collect_website`` task collects (``GOVINSPECT_SITES_PER_TASK``, default 1).
+
+    One site per task is what a prefecture's operators want: a task per site to read and retry. At provincial
+    or national scale (thousands of sites) a batch keeps the number of task instances and of raw files (one per
+    task and record type: dbt reads every file's footer) manageable — see README "National-scale dbt benchmark".
+    """
+    raw = os.environ.get(SITES_PER_TASK_ENV, "").strip() or "1"
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{SITES_PER_TASK_ENV}={raw!r}: expected a whole number of sites per task, at least 1")
+    return value
+
+
 def plan_sites(ctx: dict) -> list[dict]:
-    """One unit of work per site (the site and its columns), from the run's inventory snapshot."""
+    """Units of work of :func:`sites_per_task` sites each, in inventory order, from the run's inventory snapshot:
+    ``{"part": <file name of the unit's raw files>, "sites": [{"site": …, "columns": […]}, …]}``. The part is the
+    site id for one site, ``<first>..<last>`` for a batch."""
     run = RunContext.from_dict(ctx)
     columns = _snapshot("columns", run)
-    return [{"site": w, "columns": [c for c in columns if c["site_id"] == w["site_id"]]}
-            for w in _snapshot("websites", run)]
+    sites = [{"site": w, "columns": [c for c in columns if c["site_id"] == w["site_id"]]}
+             for w in _snapshot("websites", run)]
+    size = sites_per_task()
+    units = []
+    for i in range(0, len(sites), size):
+        batch = sites[i:i + size]
+        first, last = batch[0]["site"]["site_id"], batch[-1]["site"]["site_id"]
+        units.append({"part": first if len(batch) == 1 else f"{first}..{last}", "sites": batch})
+    return units
 
 
 def plan_accounts(ctx: dict, connector: str) -> list[list[dict]]:
@@ -119,24 +148,36 @@ def site_policy() -> FetchPolicy:
 
 
 def collect_website(work: dict, ctx: dict) -> dict:
-    """Collect one site (home page, column lists with pagination, window articles, interaction messages,
-    link check, important-release reposts) and land every record type of it, one file each (part = site)."""
+    """Collect the sites of one unit of work (:func:`plan_sites`: home page, column lists with pagination,
+    window articles, interaction messages, link check, important-release reposts) and land every record type
+    of the unit, one file each (``part``). Sites of a batch are collected concurrently through one fetcher
+    (its per-host and global limits hold); the summary is the site's own for a single site."""
     run = RunContext.from_dict(ctx)
-    site = work["site"]
     releases = load_releases(run.inventory)
     if not releases:
-        log.info("%s: no %s in %s: no repost check", site["site_id"], RELEASES_FILE, run.inventory)
+        log.info("%s: no %s in %s: no repost check", work["part"], RELEASES_FILE, run.inventory)
     dictionary = Dictionary.load()
+    limits = CollectLimits.from_env()
 
     async def _go():
         async with Fetcher(site_policy()) as fetcher:
-            return await collect_site(site, work["columns"], run.monitoring_date, fetcher,
-                                      limits=CollectLimits.from_env(), dictionary=dictionary, releases=releases)
+            return await asyncio.gather(*(
+                collect_site(unit["site"], unit["columns"], run.monitoring_date, fetcher,
+                             limits=limits, dictionary=dictionary, releases=releases)
+                for unit in work["sites"]))
 
-    result = asyncio.run(_go())
-    for record_type, rows in result.records().items():
-        landing.land(record_type, rows, quarter=run.quarter, run_id=run.run_id, part=site["site_id"])
-    return result.summary()
+    results = asyncio.run(_go())
+    records: dict[str, list[dict]] = {}
+    for result in results:
+        for record_type, rows in result.records().items():
+            records.setdefault(record_type, []).extend(rows)
+    for record_type, rows in records.items():
+        landing.land(record_type, rows, quarter=run.quarter, run_id=run.run_id, part=work["part"])
+    summaries = [r.summary() for r in results]
+    if len(summaries) == 1:
+        return summaries[0]
+    log.info("%s: %d sites landed", work["part"], len(summaries))
+    return {"part": work["part"], "sites": summaries}
 
 
 def collect_accounts(batch: list[dict], ctx: dict) -> dict:
