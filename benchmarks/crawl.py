@@ -108,7 +108,7 @@ async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool 
     ``pooled``: with the proposed per-host connection pools (``benchmarks/_pooled.py``) injected.
     ``shard=(k, n)``: only the sites whose index is k modulo n (one of n processes, as parallel Airflow tasks).
     """
-    from govinspect.collect.http import Fetcher, FetchPolicy
+    from govinspect.collect.http import Fetcher, FetchPolicy, FetchResult
     from govinspect.collect.listpage import extract_items
     from govinspect.collect.netguard import default_resolver
     from govinspect.collect.pagination import next_page
@@ -119,19 +119,23 @@ async def crawl_ours(spec: FarmSpec, port: int, limits: Limits, *, pooled: bool 
     outcomes: dict[str, int] = {}
     pages = items = dated = 0
 
-    async def column(fetcher: Fetcher, url: str | None) -> None:
+    def read(result: FetchResult, url: str) -> str | None:
+        """Count one answer's items; the next page's URL. A function of its own, so that the page's body, text
+        and items are freed before the column awaits its next page (thousands of columns wait at once)."""
         nonlocal pages, items, dated
+        outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+        if not result.ok:
+            return None
+        pages += 1
+        text = result.text
+        found = extract_items(text, result.final_url or url, as_of)
+        items += len(found)
+        dated += sum(1 for i in found if i.date)
+        return next_page(text, result.final_url or url) or None  # the collector's own pager reading
+
+    async def column(fetcher: Fetcher, url: str | None) -> None:
         while url:
-            result = await fetcher.get(url)
-            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
-            if not result.ok:
-                return
-            pages += 1
-            text = result.text
-            found = extract_items(text, result.final_url or url, as_of)
-            items += len(found)
-            dated += sum(1 for i in found if i.date)
-            url = next_page(text, result.final_url or url) or None  # the collector's own pager reading
+            url = read(await fetcher.get(url), url)
 
     if pooled:
         from _pooled import HostPoolTransport
