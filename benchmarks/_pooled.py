@@ -1,5 +1,8 @@
 """A proposed change to ``govinspect.collect.http.Fetcher``, measured by the crawl benchmark (``--proposed``).
 
+Now built into the Fetcher as ``govinspect.collect.http.HostPools`` (LRU-bounded, with the unverified-TLS
+fallback's own pools); kept for A/B runs.
+
 One shared httpx client keeps at most 20 idle connections (httpx's default ``Limits``) in one pool for every
 host: a crawl over hundreds of hosts, each asked again only after its politeness interval, finds its
 connection evicted and opens (and later closes) a new TCP connection for nearly every request. Raising the
