@@ -7,8 +7,9 @@ Runs the quarterly inspection end to end and drafts the notice (通报):
    the run before anything is collected) and land the inventory snapshot;
 2. **collect_website** (mapped per site, or per batch of `GOVINSPECT_SITES_PER_TASK` sites) and
    **collect_accounts_<platform>** (mapped per batch of accounts, one pool per platform; Celery queue
-   `collect`) — every page and platform answer lands as Parquet with its evidence; **discover_accounts_<platform>** (mapped per batch of unit names, same pools) searches each
-   platform for the units' names and lands every account found (私自开设 candidates);
+   `collect`) — every page and platform answer lands as Parquet with its evidence;
+   **discover_accounts_<platform>** (mapped per batch of unit names, same pools) searches each platform
+   for the units' names and lands every account found (私自开设 candidates);
 3. **finish_landing** → **gx_raw_gate** — Great Expectations on the raw landing;
 4. **dbt** — the indicator models, one dbt call per model through Cosmos, in the one-slot
    `duckdb_writer` pool (DuckDB allows a single writer) on the Celery queue `dbt`;
