@@ -152,7 +152,9 @@ def test_wechat_profile_states(html, status):
     assert run(conn, WX_ACCOUNT, wechat_handler(html, [])).status["status"] == status
 
 
-def test_wechat_expired_token_and_rate_limit_are_recorded():
+def test_wechat_expired_token_and_rate_limit_are_recorded(monkeypatch):
+    # no real waits (5, 20, 60 s) in a test: only the recorded outcome matters here (retries: test_connectors_limits)
+    monkeypatch.setattr("govinspect.platforms.base.RATE_LIMIT_WAITS", (0.0, 0.0, 0.0))
     expired = run(WechatConnector(PlatformEndpoint("wechat", "http://wx.test", token="OLD")), WX_ACCOUNT,
                   wechat_handler("<html>道孚公安</html>", [_ts(2024, 9, 1)]))
     assert expired.status["outcome"] == "error" and "invalid session" in expired.status["error"]
