@@ -466,7 +466,7 @@ def test_findings_and_verdicts(built: Path) -> None:
                     "order by notice_paragraph, phrase_order") == [
         (1, "网站无法访问"), (1, "栏目更新不及时"), (1, "互动交流质量不高"), (1, "功能设计不完善"),
         (1, "重点政务信息转载不及时"), (2, "表述不规范或错别字"),
-        (3, "政务新媒体更新不及时"), (3, "政务新媒体注销报备不及时"), (3, "私自开设政务新媒体")]
+        (3, "政务新媒体注销报备不及时"), (3, "私自开设政务新媒体")]
 
 
 def test_national_profile_counts_stale_columns_together(built: Path) -> None:

@@ -88,6 +88,16 @@ def test_notice_annexes_equal_what_the_scenario_planted(demo):
     assert [row[1:] for row in annex2[1:]] == expected2
 
 
+def test_notice_main_problems_equal_the_published_ones(demo):
+    tmp, _, scenario = demo
+    if not scenario.expected.main_problems:
+        pytest.skip(f"scenario {scenario.name} has no published 主要问题 to compare with")
+    text = (tmp / "output" / "2024Q3" / "notice.md").read_text(encoding="utf-8")
+    section = text[text.index("## 二、主要问题"):text.index("## 三、")]
+    paragraphs = [ln.strip() for ln in section.splitlines()[1:] if ln.strip()]
+    assert paragraphs == scenario.expected.main_problems
+
+
 def test_notice_counts_equal_the_planted_summary(demo):
     tmp, _, scenario = demo
     text = (tmp / "output" / "2024Q3" / "notice.md").read_text(encoding="utf-8")

@@ -359,6 +359,8 @@ class Expected(_Model):
     annex1: list[Annex1Row] = Field(default_factory=list)
     annex2: list[Annex2Row] = Field(default_factory=list)
     summary: Summary | None = None
+    # 二、主要问题 as published, one paragraph a line (empty: not checked)
+    main_problems: list[str] = Field(default_factory=list)
 
 
 class Scenario(_Model):
