@@ -426,3 +426,10 @@ def test_depth_and_politeness_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("GOVINSPECT_MAX_ARTICLES", "many")
     with pytest.raises(ValueError, match="GOVINSPECT_MAX_ARTICLES"):
         CollectLimits.from_env()
+    monkeypatch.setenv("GOVINSPECT_SITE_MIN_INTERVAL", "-0.5")
+    with pytest.raises(ValueError, match="GOVINSPECT_SITE_MIN_INTERVAL: -0.5 is below 0"):
+        site_policy()
+    monkeypatch.setenv("GOVINSPECT_SITE_MIN_INTERVAL", "0")
+    monkeypatch.setenv("GOVINSPECT_SITE_PER_HOST", "0")
+    with pytest.raises(ValueError, match="GOVINSPECT_SITE_PER_HOST: 0 is below 1"):
+        site_policy()

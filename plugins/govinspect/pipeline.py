@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import os
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -27,7 +26,7 @@ from govinspect.platforms.registry import MissingEndpoint, connector_for, endpoi
 from govinspect.releases import FILE_NAME as RELEASES_FILE
 from govinspect.releases import load_releases
 from govinspect.run import TZ, RunContext, inventory_folder, resolve_run
-from govinspect.settings import paths
+from govinspect.settings import env_float, env_int, paths
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +45,8 @@ def configured(policy: FetchPolicy) -> FetchPolicy:
 def platform_policy() -> FetchPolicy:
     """``PLATFORM_POLICY`` with ``GOVINSPECT_PLATFORM_MIN_INTERVAL`` from the environment (seconds between request
     starts to one platform host, default 0.2; the simulated prefecture sets 0: its emulators are on loopback)."""
-    interval = os.environ.get("GOVINSPECT_PLATFORM_MIN_INTERVAL", "").strip()
-    try:
-        return dataclasses.replace(configured(PLATFORM_POLICY),
-                                   min_interval=float(interval) if interval else PLATFORM_POLICY.min_interval)
-    except ValueError:
-        raise ValueError(f"GOVINSPECT_PLATFORM_MIN_INTERVAL: '{interval}' is not a number of seconds") from None
+    return dataclasses.replace(configured(PLATFORM_POLICY), min_interval=env_float(
+        "GOVINSPECT_PLATFORM_MIN_INTERVAL", PLATFORM_POLICY.min_interval))
 
 
 def prepare_run(params: dict, run_id: str, run_after: datetime | None = None) -> dict:
@@ -95,14 +90,7 @@ def sites_per_task() -> int:
     or national scale (thousands of sites) a batch keeps the number of task instances and of raw files (one per
     task and record type: dbt reads every file's footer) manageable — see README "National-scale dbt benchmark".
     """
-    raw = os.environ.get(SITES_PER_TASK_ENV, "").strip() or "1"
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"{SITES_PER_TASK_ENV}={raw!r}: expected a whole number of sites per task, at least 1")
-    return value
+    return env_int(SITES_PER_TASK_ENV, 1, minimum=1)
 
 
 def plan_sites(ctx: dict) -> list[dict]:
@@ -137,14 +125,9 @@ def site_policy() -> FetchPolicy:
     """``SITE_POLICY`` with the politeness settings of the environment: ``GOVINSPECT_SITE_MIN_INTERVAL``
     (seconds between request starts to one host, default 0.2) and ``GOVINSPECT_SITE_PER_HOST`` (concurrent
     requests per host, default 2)."""
-    interval = os.environ.get("GOVINSPECT_SITE_MIN_INTERVAL", "").strip()
-    per_host = os.environ.get("GOVINSPECT_SITE_PER_HOST", "").strip()
-    try:
-        return dataclasses.replace(configured(SITE_POLICY),
-                                   min_interval=float(interval) if interval else SITE_POLICY.min_interval,
-                                   per_host=max(1, int(per_host)) if per_host else SITE_POLICY.per_host)
-    except ValueError as exc:
-        raise ValueError(f"GOVINSPECT_SITE_MIN_INTERVAL / GOVINSPECT_SITE_PER_HOST: {exc}") from None
+    return dataclasses.replace(configured(SITE_POLICY),
+                               min_interval=env_float("GOVINSPECT_SITE_MIN_INTERVAL", SITE_POLICY.min_interval),
+                               per_host=env_int("GOVINSPECT_SITE_PER_HOST", SITE_POLICY.per_host, minimum=1))
 
 
 def collect_website(work: dict, ctx: dict) -> dict:

@@ -70,3 +70,32 @@ def paths() -> Paths:
     output = Path(os.environ.get("GOVINSPECT_OUTPUT_DIR") or home / "output").resolve()
     duckdb = Path(os.environ.get("GOVINSPECT_DUCKDB_PATH") or data / "warehouse" / "govinspect.duckdb").resolve()
     return Paths(home=home, data=data, output=output, duckdb=duckdb)
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole-number setting from the environment (unset or empty: ``default``); a clear error naming the
+    variable when it is not a whole number or below ``minimum``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"environment variable {name}: '{raw}' is not a whole number") from None
+    if value < minimum:
+        raise ValueError(f"environment variable {name}: {value} is below {minimum}")
+    return value
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    """A number setting from the environment (unset or empty: ``default``), checked like :func:`env_int`."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"environment variable {name}: '{raw}' is not a number") from None
+    if value < minimum:
+        raise ValueError(f"environment variable {name}: {value} is below {minimum}")
+    return value

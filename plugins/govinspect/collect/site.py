@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -46,23 +45,11 @@ from govinspect.collect.reposts import candidates, repost_rows
 from govinspect.collect.wording import Dictionary
 from govinspect.landing import store_evidence
 from govinspect.releases import Release
+from govinspect.settings import env_int
 
 log = logging.getLogger(__name__)
 
 INTERACTION_CATEGORY = "互动"
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        parsed = int(value)
-    except ValueError:
-        raise ValueError(f"environment variable {name}: '{value}' is not a whole number") from None
-    if parsed < 0:
-        raise ValueError(f"environment variable {name}: {parsed} is negative")
-    return parsed
 
 
 @dataclass(frozen=True)
@@ -88,12 +75,12 @@ class CollectLimits:
     def from_env(cls) -> CollectLimits:
         d = cls()
         return cls(
-            max_list_pages=max(1, _env_int("GOVINSPECT_MAX_LIST_PAGES", d.max_list_pages)),
-            history_days=_env_int("GOVINSPECT_HISTORY_DAYS", d.history_days),
-            window_days=_env_int("GOVINSPECT_CONTENT_WINDOW_DAYS", d.window_days),
-            max_articles=_env_int("GOVINSPECT_MAX_ARTICLES", d.max_articles),
-            max_links=_env_int("GOVINSPECT_MAX_LINKS", d.max_links),
-            max_letters=_env_int("GOVINSPECT_MAX_LETTERS", d.max_letters),
+            max_list_pages=env_int("GOVINSPECT_MAX_LIST_PAGES", d.max_list_pages, minimum=1),
+            history_days=env_int("GOVINSPECT_HISTORY_DAYS", d.history_days),
+            window_days=env_int("GOVINSPECT_CONTENT_WINDOW_DAYS", d.window_days),
+            max_articles=env_int("GOVINSPECT_MAX_ARTICLES", d.max_articles),
+            max_links=env_int("GOVINSPECT_MAX_LINKS", d.max_links),
+            max_letters=env_int("GOVINSPECT_MAX_LETTERS", d.max_letters),
         )
 
 
@@ -118,9 +105,7 @@ class SiteCollection:
                 "content_hits": self.content_hits, "messages": self.messages, "reposts": self.reposts}
 
     def summary(self) -> dict:
-        outcomes: dict[str, int] = {}
-        for p in self.pages:
-            outcomes[p["outcome"]] = outcomes.get(p["outcome"], 0) + 1
+        outcomes = dict(Counter(p["outcome"] for p in self.pages))
         broken = sum(1 for x in self.links if x["outcome"] not in ("ok", "not_collected"))
         return {"site_id": self.site_id, "pages": len(self.pages), "items": len(self.items), "outcomes": outcomes,
                 "home_items": len(self.home_items), "discovered_columns": len(self.discovered_columns),
@@ -353,6 +338,3 @@ async def collect_site(site: dict, columns: list[dict], as_of: date, fetcher: Fe
     run = _SiteRun(site, columns, as_of, fetcher, limits or CollectLimits.from_env(), dictionary, list(releases))
     return await run.run()
 
-
-def outcome_counts(rows: list[dict]) -> dict[str, int]:
-    return dict(Counter(r["outcome"] for r in rows))
