@@ -174,7 +174,6 @@ def _server_now(headers: httpx.Headers) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-
 class _ReleasingStream(httpx.AsyncByteStream):
     """A response body that tells its pool when it is closed (the pool is in use until then)."""
 
@@ -397,7 +396,7 @@ class Fetcher:
             async with self._global:
                 try:
                     async with asyncio.timeout(self.policy.total_timeout):
-                        return await self._get(url, params, headers, fetched_at, insecure=insecure, method=method)
+                        return await self._send(url, params, headers, fetched_at, insecure=insecure, method=method)
                 except BlockedByPolicy as exc:
                     log.warning("%s %s refused by policy: %s", method, url, exc)
                     return FetchResult(url, None, fetched_at, "blocked_by_policy", error=str(exc))
@@ -405,7 +404,7 @@ class Fetcher:
                     outcome, message = classify_exception(exc)
                     return FetchResult(url, None, fetched_at, outcome, error=message)
 
-    async def _get(self, url: str, params: dict | None, headers: dict | None, fetched_at: datetime, *,
+    async def _send(self, url: str, params: dict | None, headers: dict | None, fetched_at: datetime, *,
                    insecure: bool = False, method: str = "GET") -> FetchResult:
         assert self._client is not None
         if insecure and self._insecure is None:
