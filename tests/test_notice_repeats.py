@@ -4,7 +4,6 @@ the same numbers in the text, the annexes, the DOCX and the workbook."""
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -48,7 +47,12 @@ def problems_text(ctx) -> list[str]:
     return [p.label + p.text for p in ctx.sections[1].paragraphs]
 
 
+def repeats(ctx) -> list[str]:
+    return [r["unit"] for r in ctx.compared or [] if r["comparison"] == "repeat"]
+
+
 def test_repeat_paragraph_when_previous_findings_recur(tmp_path):
+    # as dbt builds them: repeats in mart_findings_compared, and paragraph 4 in mart_notice_problems
     db = add_compared(make_marts(tmp_path / "m.duckdb"), [
         ("repeat", "s01", "得荣县", "要闻类栏目超14天未更新"),
         ("new", "s02", "炉霍县", "要闻类栏目超14天未更新"),
@@ -56,33 +60,22 @@ def test_repeat_paragraph_when_previous_findings_recur(tmp_path):
     ])
     ctx = build_context(db, Q, params(), load_profile())
     assert problems_text(ctx)[-1] == "（四）" + REPEAT_TEXT
-    assert [r["unit"] for r in ctx.repeats] == ["得荣县"]
+    assert repeats(ctx) == ["得荣县"]
 
 
 def test_no_repeat_paragraph_when_nothing_recurs(tmp_path):
-    # the previous quarter had findings, all fixed or different: no （四）, even if an older mart row says so
-    db = add_compared(make_marts(tmp_path / "m.duckdb"), [
+    # the previous quarter had findings, all fixed or different: no paragraph 4 in the marts, no （四）
+    db = add_compared(make_marts(tmp_path / "m.duckdb", problems=NO_REPEAT_PROBLEMS), [
         ("new", "s01", "得荣县", "要闻类栏目超14天未更新"), ("fixed", "s30", "泸定县", "动态类栏目超14天未更新")])
     ctx = build_context(db, Q, params(), load_profile())
     assert not any("重复出现" in t for t in problems_text(ctx))
-    assert len(problems_text(ctx)) == 3 and ctx.repeats == []
+    assert len(problems_text(ctx)) == 3 and repeats(ctx) == []
 
 
-def test_first_quarter_has_no_repeat_paragraph(tmp_path, caplog):
+def test_first_quarter_has_no_repeat_paragraph(tmp_path):
     db = add_compared(make_marts(tmp_path / "m.duckdb", problems=NO_REPEAT_PROBLEMS), [])
-    with caplog.at_level(logging.WARNING):
-        ctx = build_context(db, Q, params(), load_profile())
+    ctx = build_context(db, Q, params(), load_profile())
     assert not any("重复出现" in t for t in problems_text(ctx))
-    assert not caplog.records  # the two marts agree: nothing to warn about
-
-
-def test_marts_that_disagree_follow_the_comparison_and_say_so(tmp_path, caplog):
-    db = add_compared(make_marts(tmp_path / "m.duckdb", problems=NO_REPEAT_PROBLEMS),
-                      [("repeat", "s01", "得荣县", "要闻类栏目超14天未更新")])
-    with caplog.at_level(logging.WARNING):
-        ctx = build_context(db, Q, params(), load_profile())
-    assert problems_text(ctx)[-1] == "（四）" + REPEAT_TEXT
-    assert "following the comparison" in caplog.text
 
 
 def test_older_warehouse_without_comparison(tmp_path):

@@ -104,14 +104,9 @@ class NoticeContext:
     deadline_text: str
     summary: dict[str, int]
     problems: dict[int, list[str]] = field(default_factory=dict)  # notice_paragraph -> phrases
-    # this quarter's findings against the previous quarter's (mart_findings_compared); None: the warehouse has
-    # no comparison (older dbt project)
+    # this quarter's findings against the previous quarter's (mart_findings_compared; for the workbook); None:
+    # the warehouse has no comparison (older dbt project)
     compared: list[dict[str, Any]] | None = None
-
-    @property
-    def repeats(self) -> list[dict[str, Any]]:
-        """Findings of this quarter that the previous quarter had too (同类问题重复出现)."""
-        return [r for r in self.compared or [] if r["comparison"] == "repeat"]
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -132,7 +127,6 @@ def _rows(con, sql: str, quarter: str, table: str, db: Path) -> list[dict[str, A
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-REPEAT_PARAGRAPH = 4  # 二、主要问题 （四）: repeat offenders, only when the previous quarter's findings recur
 COMPARED_COLUMNS: tuple[str, ...] = (
     "previous_quarter", "rule_id", "severity", "annex", "object_type", "object_id", "unit", "object_name", "platform",
     "problem", "comparison",
@@ -269,24 +263,6 @@ def _problem_paragraphs(rows: list[dict[str, Any]], profile: NoticeProfile,
     return phrases, texts
 
 
-def _with_repeat_paragraph(problems: list[dict[str, Any]], compared: list[dict[str, Any]] | None,
-                           quarter: str) -> list[dict[str, Any]]:
-    """Paragraph （四） follows mart_findings_compared when the warehouse has it: present exactly when a finding of
-    this quarter repeats one of the previous quarter (a first quarter, or one where everything was fixed, has
-    none). Without the comparison (older warehouse) mart_notice_problems decides alone."""
-    if compared is None:
-        return problems
-    repeats = [r for r in compared if r["comparison"] == "repeat"]
-    others = [p for p in problems if int(p["notice_paragraph"]) != REPEAT_PARAGRAPH]
-    if bool(repeats) != (len(others) != len(problems)):
-        log.warning("%s: mart_notice_problems %s paragraph %d but mart_findings_compared has %d repeat(s); "
-                    "following the comparison", quarter, "has" if len(others) != len(problems) else "lacks",
-                    REPEAT_PARAGRAPH, len(repeats))
-    if not repeats:
-        return others
-    return [*others, {"notice_paragraph": REPEAT_PARAGRAPH, "notice_phrase": "同类问题重复出现", "phrase_order": 0}]
-
-
 def build_context(duckdb_path: Path | str, quarter: str, params: NoticeParams,
                   profile: NoticeProfile | None = None) -> NoticeContext:
     """Read the notice marts of ``quarter`` and compose the notice; raises :class:`NoticeDataError`."""
@@ -310,8 +286,8 @@ def build_context(duckdb_path: Path | str, quarter: str, params: NoticeParams,
     values = {"period": period, "scope": profile.scope, "office": profile.issuing_office, "deadline": deadline_text}
     t = profile.checks
 
-    problem_rows = _with_repeat_paragraph(marts["problems"], marts["compared"], quarter)
-    phrases, problem_texts = _problem_paragraphs(problem_rows, profile, values)
+    # （四） (同类问题重复出现) is a row of mart_notice_problems when mart_findings_compared has repeats: dbt decides
+    phrases, problem_texts = _problem_paragraphs(marts["problems"], profile, values)
     problem_paras = [Paragraph(f"（{cn_number(i)}）", text) for i, text in enumerate(problem_texts, 1)]
     if not problem_paras:
         problem_paras = [Paragraph("", _fmt(profile.problems_none, **values))]
